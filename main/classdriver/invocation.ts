@@ -1,0 +1,144 @@
+import { BUGCHECK, type SourceLocation } from '../sim/bugcheck.js'
+import { PASSIVE_LEVEL } from '../sim/irql.js'
+import type { Kernel } from '../sim/kernel.js'
+import type { Srb } from './srb.js'
+import { srbCommandName } from './wdk/srbCommands.js'
+
+/** The kinds of minidriver code the class driver calls. */
+export type CallbackKind =
+  | 'DriverEntry'
+  | 'HwReceivePacket'
+  | 'ReceiveDataPacket'
+  | 'ReceiveControlPacket'
+  | 'HwCancelPacket'
+  | 'HwRequestTimeoutHandler'
+  | 'HwInterrupt'
+  | 'StrMiniEvent'
+  | 'StrMiniClock'
+  | 'TimerRoutine'
+  | 'PriorityRoutine'
+  | 'QueryClockCallback'
+  | 'SynchronizeRoutine'
+
+/** How user code maps to source: the host implements it with the driver's source map. */
+export interface UserCodeLocator {
+  /** The innermost user frame on the current stack. */
+  here(): SourceLocation | null
+  /** The user frame an exception was thrown from, and the user part of its stack. */
+  fromError(error: unknown): { location: SourceLocation | null; stack: string | null }
+}
+
+export const NO_LOCATOR: UserCodeLocator = {
+  here: () => null,
+  fromError: () => ({ location: null, stack: null }),
+}
+
+/** One call into minidriver code that has not returned yet. */
+export interface Invocation {
+  kind: CallbackKind
+  /** The function's name (AdapterReceivePacket), or the kind for anonymous functions. */
+  name: string
+  srb: Srb | null
+  /** Opaque owner for per-stream bookkeeping (the stream instance), or null. */
+  stream: unknown
+  /** For priority routines: the priority it runs at. */
+  priority: number
+  irqlAtEntry: number
+  /** Run when this invocation returns (checks that must see the callback's whole effect). */
+  after: (() => void)[] | null
+}
+
+/**
+ * Calls into minidriver code. Keeps the stack of active invocations (what "the running callback" is
+ * for findings and IRQL rules), names the CPU slice, and turns anything thrown out of user code into a
+ * bug check that points at the user's line.
+ */
+export class Invoker {
+  readonly stack: Invocation[] = []
+  private readonly sliceNames = new Map<string, number>()
+  /** Set while a single next service call should record where it came from (storm diagnostics). */
+  captureNextLocation = false
+  capturedLocation: SourceLocation | null = null
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly locator: UserCodeLocator,
+  ) {}
+
+  get current(): Invocation | null {
+    return this.stack.length > 0 ? this.stack[this.stack.length - 1] : null
+  }
+
+  get depth(): number {
+    return this.stack.length
+  }
+
+  /** The running callback's display name, for findings. */
+  currentName(): string | null {
+    const c = this.current
+    return c === null ? null : c.name
+  }
+
+  /**
+   * Calls `fn(arg)` as minidriver code of `kind`. The running Work (if any) gets the slice name. An
+   * exception ends the run with a bug check at the user's line.
+   */
+  call<A, R>(kind: CallbackKind, fn: (arg: A) => R, arg: A, srb: Srb | null = null, stream: unknown = null, priority = -1): R {
+    const k = this.kernel
+    const name = fn.name || kind
+    const inv: Invocation = { kind, name, srb, stream, priority, irqlAtEntry: k.currentIrql(), after: null }
+    const work = k.currentWork()
+    if (work !== null && work.name === 0) work.name = this.sliceName(name, srb)
+    this.stack.push(inv)
+    k.charge(k.costs.callbackBase)
+    let result: R
+    try {
+      result = fn(arg)
+    } catch (error) {
+      this.stack.pop()
+      k.rethrowIfHalted()
+      return this.exception(inv, error)
+    }
+    this.stack.pop()
+    // User code may have swallowed a bug check thrown through it with try/catch.
+    k.rethrowIfHalted()
+    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+      k.bugcheck(BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION, `${name} returned a Promise: minidriver callbacks are synchronous (no async functions)`, {
+        callback: name,
+        location: this.locator.here(),
+      })
+    }
+    if (inv.after !== null) for (const f of inv.after) f()
+    return result
+  }
+
+  /** Runs `f` when the innermost invocation returns, or at once outside minidriver code. */
+  afterCurrentReturns(f: () => void): void {
+    const c = this.current
+    if (c === null) return f()
+    ;(c.after ??= []).push(f)
+  }
+
+  private sliceName(name: string, srb: Srb | null): number {
+    const key = srb === null ? name : `${name} ${srbCommandName(srb._Command)}`
+    let id = this.sliceNames.get(key)
+    if (id === undefined) {
+      id = this.kernel.trace.strings.intern(key)
+      this.sliceNames.set(key, id)
+    }
+    return id
+  }
+
+  private exception(inv: Invocation, error: unknown): never {
+    const { location, stack } = this.locator.fromError(error)
+    const overflow = error instanceof RangeError && /call stack/i.test(error.message)
+    const code = overflow
+      ? BUGCHECK.UNEXPECTED_KERNEL_MODE_TRAP
+      : inv.irqlAtEntry === PASSIVE_LEVEL
+        ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED
+        : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : `thrown value ${String(error)}`
+    const message = overflow ? `stack overflow in ${inv.name} (${what})` : `exception in ${inv.name}: ${what}`
+    return this.kernel.bugcheck(code, message, { callback: inv.name, location, stack })
+  }
+}

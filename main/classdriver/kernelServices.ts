@@ -1,0 +1,174 @@
+import { BUGCHECK } from '../sim/bugcheck.js'
+import { DISPATCH_LEVEL } from '../sim/irql.js'
+import type { Work } from '../sim/work.js'
+import { formatDbg } from './dbgFormat.js'
+import type { StreamClassDriver } from './driver.js'
+import type { KIRQL, LARGE_INTEGER, OUT } from './wdk/strminiTypes.js'
+
+/** KeQueryPerformanceCounter frequency: 10 MHz, as on current Windows. */
+export const PERFORMANCE_FREQUENCY = 10_000_000
+
+interface SpinLockState {
+  holder: Work | null
+  holderCpu: number
+}
+
+/**
+ * The small kernel/HAL surface a minidriver uses: registers, time, stalls, spin locks,
+ * KeSynchronizeExecution, memory copies (which cost PIO time) and DbgPrint. Each call is a checkpoint.
+ */
+export class KernelServices {
+  private readonly spinLocks = new WeakMap<object, SpinLockState>()
+
+  constructor(private readonly driver: StreamClassDriver) {}
+
+  private enter(service: string): void {
+    this.driver.enter(service)
+  }
+
+  readRegister(address: number, size: 1 | 2 | 4): number {
+    this.enter('READ_REGISTER')
+    return this.driver.machine.bus.read(address, size)
+  }
+
+  writeRegister(address: number, size: 1 | 2 | 4, value: number): void {
+    this.enter('WRITE_REGISTER')
+    this.driver.machine.bus.write(address, size, value)
+  }
+
+  queryPerformanceCounter(frequency?: LARGE_INTEGER | null): LARGE_INTEGER {
+    this.enter('KeQueryPerformanceCounter')
+    if (frequency) frequency.QuadPart = PERFORMANCE_FREQUENCY
+    return { QuadPart: Math.floor(this.driver.kernel.now() / 100) }
+  }
+
+  queryInterruptTime(): number {
+    this.enter('KeQueryInterruptTime')
+    return Math.floor(this.driver.kernel.now() / 100)
+  }
+
+  stall(microseconds: number): void {
+    this.enter('KeStallExecutionProcessor')
+    this.driver.kernel.charge(Math.max(0, Math.round(microseconds * 1000)))
+  }
+
+  memoryBarrier(): void {
+    this.enter('KeMemoryBarrier')
+  }
+
+  currentIrql(): KIRQL {
+    this.enter('KeGetCurrentIrql')
+    return this.driver.kernel.currentIrql()
+  }
+
+  initializeSpinLock(lock: object): void {
+    this.enter('KeInitializeSpinLock')
+    if (lock === null || typeof lock !== 'object') throw new TypeError('KeInitializeSpinLock: SpinLock must be a KSPIN_LOCK object ({})')
+    this.spinLocks.set(lock, { holder: null, holderCpu: -1 })
+  }
+
+  private lockState(lock: object, service: string): SpinLockState {
+    const state = lock !== null && typeof lock === 'object' ? this.spinLocks.get(lock) : undefined
+    if (state === undefined) throw new TypeError(`${service}: the spin lock was never initialised with KeInitializeSpinLock`)
+    return state
+  }
+
+  acquireSpinLock(lock: object, oldIrql: OUT<KIRQL> | null): void {
+    this.enter('KeAcquireSpinLock')
+    const k = this.driver.kernel
+    const state = this.lockState(lock, 'KeAcquireSpinLock')
+    const irql = k.currentIrql()
+    if (irql > DISPATCH_LEVEL) {
+      this.driver.verifier.report('irql-violation', `KeAcquireSpinLock called at IRQL ${irql} (above DISPATCH_LEVEL); use KeAcquireSpinLockAtDpcLevel or KeSynchronizeExecution`)
+    }
+    const cpu = k.currentCpu
+    if (state.holder !== null) {
+      const preempted = cpu !== null && cpu.stack.includes(state.holder)
+      this.driver.fatal(
+        BUGCHECK.SPIN_LOCK_ALREADY_OWNED,
+        preempted
+          ? 'KeAcquireSpinLock on a spin lock this CPU already holds (the holder was preempted): a deadlock'
+          : 'KeAcquireSpinLock on a spin lock that a routine which has returned still holds (never released): a deadlock',
+      )
+    }
+    state.holder = k.currentWork()
+    state.holderCpu = cpu?.index ?? -1
+    const old = k.raiseIrql(DISPATCH_LEVEL)
+    if (oldIrql) oldIrql.value = old
+  }
+
+  releaseSpinLock(lock: object, newIrql: KIRQL): void {
+    this.enter('KeReleaseSpinLock')
+    const k = this.driver.kernel
+    const state = this.lockState(lock, 'KeReleaseSpinLock')
+    if (state.holder === null) this.driver.fatal(BUGCHECK.SPIN_LOCK_NOT_OWNED, 'KeReleaseSpinLock on a spin lock that is not held')
+    state.holder = null
+    state.holderCpu = -1
+    k.lowerIrql(typeof newIrql === 'number' ? newIrql : 0)
+  }
+
+  /** KeSynchronizeExecution: the routine runs at the interrupt's DIRQL holding its spin lock. */
+  synchronizeExecution(interrupt: unknown, routine: (ctx: unknown) => unknown, context: unknown): unknown {
+    this.enter('KeSynchronizeExecution')
+    const k = this.driver.kernel
+    const device = this.driver.deviceOfInterrupt(interrupt)
+    if (device === null) throw new TypeError('KeSynchronizeExecution: Interrupt must be ConfigInfo.InterruptObject of a connected interrupt')
+    if (typeof routine !== 'function') throw new TypeError('KeSynchronizeExecution: SynchronizeRoutine is not a function')
+    const lock = device.interruptLock
+    const cpu = k.currentCpu
+    if (lock.holder !== null && cpu !== null && cpu.stack.includes(lock.holder)) {
+      this.driver.fatal(
+        BUGCHECK.SPIN_LOCK_ALREADY_OWNED,
+        device.synchronized
+          ? 'KeSynchronizeExecution from code that already holds the interrupt spin lock (under synchronization every minidriver routine does): a deadlock'
+          : 'KeSynchronizeExecution from inside the ISR or another synchronized routine: a deadlock',
+      )
+    }
+    const old = k.raiseIrql(device.machine.intaVector.irql)
+    lock.holder = k.currentWork()
+    try {
+      return this.driver.invoker.call('SynchronizeRoutine', routine, context)
+    } finally {
+      lock.holder = null
+      lock.freeAt = k.now()
+      k.lowerIrql(old)
+    }
+  }
+
+  copyMemory(destination: Uint8Array, source: Uint8Array, length: number, service = 'RtlCopyMemory'): void {
+    this.enter(service)
+    if (!(destination instanceof Uint8Array) || !(source instanceof Uint8Array)) throw new TypeError(`${service}: Destination and Source must be Uint8Array views`)
+    const n = this.checkLength(destination, length, service)
+    const m = Math.min(n, source.length)
+    destination.set(m === source.length ? source : source.subarray(0, m))
+    this.chargePio(n)
+  }
+
+  fillMemory(destination: Uint8Array, length: number, fill: number, service = 'RtlFillMemory'): void {
+    this.enter(service)
+    if (!(destination instanceof Uint8Array)) throw new TypeError(`${service}: Destination must be a Uint8Array view`)
+    const n = this.checkLength(destination, length, service)
+    destination.fill(fill & 0xff, 0, n)
+    this.chargePio(n)
+  }
+
+  private checkLength(destination: Uint8Array, length: number, service: string): number {
+    const n = Math.max(0, Math.floor(Number(length)))
+    if (n > destination.length) {
+      this.driver.verifier.report('buffer-overrun', `${service} of ${n} bytes into a ${destination.length}-byte buffer`)
+      return destination.length
+    }
+    return n
+  }
+
+  private chargePio(bytes: number): void {
+    const k = this.driver.kernel
+    k.charge(Math.round(bytes * k.costs.pioPerByte))
+  }
+
+  dbgPrint(format: unknown, args: unknown[]): number {
+    this.enter('DbgPrint')
+    this.driver.print(formatDbg(format, args))
+    return 0
+  }
+}

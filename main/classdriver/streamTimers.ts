@@ -1,0 +1,59 @@
+import type { EventHandle } from '../sim/eventQueue.js'
+import { US } from '../sim/time.js'
+import { Work } from '../sim/work.js'
+import type { StreamClassDevice } from './device.js'
+import type { StreamInstance } from './stream.js'
+import type { PHW_TIMER_ROUTINE } from './wdk/strminiTypes.js'
+
+interface Slot {
+  handle: EventHandle
+  routine: PHW_TIMER_ROUTINE
+}
+
+/**
+ * StreamClassScheduleTimer: one timer per stream and one for the device (streamclass.md 4.4).
+ * `(0, null)` cancels; scheduling on a busy slot is a slot-busy warning and replaces (or is ignored,
+ * per the timerOnBusySlot setting). A timer routine may reschedule itself: its slot is free once it runs.
+ */
+export class StreamTimers {
+  private readonly slots = new Map<StreamInstance | null, Slot>()
+
+  constructor(private readonly device: StreamClassDevice) {}
+
+  pending(owner: StreamInstance | null): boolean {
+    return this.slots.has(owner)
+  }
+
+  schedule(owner: StreamInstance | null, microseconds: number, routine: PHW_TIMER_ROUTINE | null, context: unknown): void {
+    const d = this.device
+    const k = d.kernel
+    const existing = this.slots.get(owner)
+    if (microseconds === 0 || typeof routine !== 'function') {
+      if (existing !== undefined) {
+        k.cancelOs(existing.handle)
+        this.slots.delete(owner)
+      }
+      return
+    }
+    const who = owner === null ? 'the device' : owner.label
+    if (existing !== undefined) {
+      d.verifier.report('slot-busy', `StreamClassScheduleTimer for ${who} while its timer (${existing.routine.name || 'routine'}) is still pending`)
+      if (d.settings.timerOnBusySlot === 'ignore') return
+      k.cancelOs(existing.handle)
+    }
+    const { irql, lock } = d.contextOf('entry')
+    const slot = { handle: 0, routine }
+    const work = new Work(irql, () => {
+      if (this.slots.get(owner) !== slot) return // cancelled or replaced after it became due
+      this.slots.delete(owner)
+      if (owner !== null && owner.closed) {
+        d.verifier.report('outstanding-at-close', `timer routine ${routine.name || ''} of ${owner.label} fired after SRB_CLOSE_STREAM`, { callback: routine.name || 'TimerRoutine', location: null })
+      }
+      d.invoker.call('TimerRoutine', routine, context, null, owner)
+      d.checkBudget(work, routine.name || 'TimerRoutine')
+    }, null)
+    work.lock = lock
+    slot.handle = k.setTimer(k.now() + Math.round(microseconds * US), work)
+    this.slots.set(owner, slot)
+  }
+}

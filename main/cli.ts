@@ -1,0 +1,266 @@
+/**
+ * mdwb: the Minidriver Workbench command line (product-spec section 5).
+ *
+ *   mdwb run <driver.ts> [--scenario <preset|file.json>] [--seed N] [--duration 2s] [--trace out.json]
+ *                        [--srb-csv out.csv] [--report out.json] [--fault <spec>]... [--sync on|off]
+ *   mdwb check <driver.ts> [--report out.json]
+ *   mdwb validate <trace.json>
+ *
+ * Exit status: 0 when the run completed with no verifier error and the expectations held; 1 for a
+ * verifier error, a bug check or a failed expectation; 2 for a usage error, an invalid scenario or a
+ * driver that does not compile.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import * as path from 'node:path'
+import { parseArgs } from 'node:util'
+import { SETTINGS_DOCS, DEFAULT_SETTINGS, type ClassDriverSettings } from './classdriver/settings.js'
+import { presetNames } from './client/scenario/presets.js'
+import type { StepOf } from './client/scenario/schema.js'
+import { ScenarioError, validateScenario } from './client/scenario/validate.js'
+import { parseDuration } from './sim/time.js'
+import { compileDriver, formatCompileErrors, type CompiledDriver } from './host/compile.js'
+import { exportChromeTrace } from './host/export/chromeTrace.js'
+import { exportSrbCsv } from './host/export/srbCsv.js'
+import { formatSummary, type RunReport } from './host/report.js'
+import { resolveScenario } from './host/scenarioSource.js'
+import { Session } from './host/session.js'
+import { validateChromeTrace } from './host/validate/chromeTrace.js'
+
+const USAGE = `Usage:
+  mdwb run <driver.ts> [options]     run a driver against a scenario
+  mdwb check <driver.ts> [options]   the compliance suite: every preset, a pass/fail table
+  mdwb validate <trace.json>         strict validation of a Chrome trace JSON
+
+Options of run:
+  --scenario <preset|file.json>  preset (${presetNames().join(', ')}) or scenario file; default capture
+  --seed N                       seed of every random choice (default: the scenario's, else 1)
+  --duration 2s                  how long a preset streams; for a scenario file, the virtual time bound
+  --trace out.json               write the Chrome trace JSON (Perfetto, chrome://tracing)
+  --srb-csv out.csv              write one row per SRB
+  --report out.json              write the report JSON (also printed as a summary)
+  --fault <spec>                 inject a card fault: name[@time][,count=N][,probability=P] (repeatable)
+  --sync on|off                  force class synchronization on or off
+  --card vcap1|stub|none         override the scenario's card
+  --setting key=value            override a class driver setting (repeatable; see docs/settings.md)
+  --quiet                        print only the result line
+
+Not yet available (they arrive with the export formats): --perfetto, --vcd, --frames, --audio.`
+
+/** A usage error: exit status 2. */
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest)
+      case 'check':
+        return await checkCommand(rest)
+      case 'validate':
+        return await validateCommand(rest)
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE)
+        return command === undefined ? 2 : 0
+      default:
+        throw new UsageError(`unknown command '${command}'`)
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`mdwb: ${e.message}\n\n${USAGE}`)
+      return 2
+    }
+    if (e instanceof ScenarioError) {
+      console.error(e.message)
+      return 2
+    }
+    console.error(`mdwb: ${e instanceof Error ? e.message : String(e)}`)
+    return 2
+  }
+}
+
+const RUN_OPTIONS = {
+  scenario: { type: 'string' },
+  seed: { type: 'string' },
+  duration: { type: 'string' },
+  trace: { type: 'string' },
+  perfetto: { type: 'string' },
+  vcd: { type: 'string' },
+  frames: { type: 'string' },
+  audio: { type: 'string' },
+  'srb-csv': { type: 'string' },
+  report: { type: 'string' },
+  fault: { type: 'string', multiple: true },
+  sync: { type: 'string' },
+  card: { type: 'string' },
+  setting: { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
+} as const
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({ args, options: RUN_OPTIONS, allowPositionals: true, strict: true })
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+}
+
+async function compileOrExit(file: string | undefined): Promise<CompiledDriver | number> {
+  if (!file) throw new UsageError('missing <driver.ts>')
+  const result = await compileDriver(file)
+  if (!result.ok) {
+    console.error(formatCompileErrors(result.errors))
+    return 2
+  }
+  return result.driver
+}
+
+interface RunConfig {
+  seed?: number
+  duration?: number
+  sync?: 'on' | 'off'
+  card?: 'vcap1' | 'stub' | 'none'
+  settings: Partial<ClassDriverSettings>
+  faults: StepOf<'fault'>[]
+}
+
+function runConfig(values: ReturnType<typeof parse>['values']): RunConfig {
+  for (const flag of ['perfetto', 'vcd', 'frames', 'audio'] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} is not available yet: this build exports --trace (Chrome JSON), --srb-csv and --report`)
+  }
+  const config: RunConfig = { settings: {}, faults: [] }
+  if (values.seed !== undefined) {
+    const n = Number(values.seed)
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${values.seed}'`)
+    config.seed = n
+  }
+  if (values.duration !== undefined) {
+    const d = parseDuration(values.duration)
+    if (Number.isNaN(d) || d <= 0) throw new UsageError(`--duration must be a duration such as 2s or 500ms, got '${values.duration}'`)
+    config.duration = d
+  }
+  if (values.sync !== undefined) {
+    if (values.sync !== 'on' && values.sync !== 'off') throw new UsageError(`--sync must be on or off, got '${values.sync}'`)
+    config.sync = values.sync
+  }
+  if (values.card !== undefined) {
+    if (!['vcap1', 'stub', 'none'].includes(values.card)) throw new UsageError(`--card must be vcap1, stub or none, got '${values.card}'`)
+    config.card = values.card as RunConfig['card']
+  }
+  for (const s of values.setting ?? []) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(s)
+    if (!m || !(m[1] in DEFAULT_SETTINGS)) throw new UsageError(`--setting ${s}: expected key=value with a key of: ${Object.keys(SETTINGS_DOCS).join(', ')}`)
+    const key = m[1] as keyof ClassDriverSettings
+    const def = DEFAULT_SETTINGS[key]
+    const value = typeof def === 'number' ? Number(m[2]) : typeof def === 'boolean' ? m[2] === 'true' : m[2]
+    if (typeof def === 'number' && Number.isNaN(value)) throw new UsageError(`--setting ${s}: ${key} is a number`)
+    if (typeof def === 'boolean' && m[2] !== 'true' && m[2] !== 'false') throw new UsageError(`--setting ${s}: ${key} is true or false`)
+    ;(config.settings as Record<string, unknown>)[key] = value
+  }
+  for (const spec of values.fault ?? []) config.faults.push(parseFault(spec))
+  return config
+}
+
+/** "name[@time][,key=value...]" as a fault step, validated like a scenario step. */
+export function parseFault(spec: string): StepOf<'fault'> {
+  const [head, ...pairs] = spec.split(',')
+  const [name, at] = head.split('@')
+  const step: Record<string, unknown> = { op: 'fault', fault: name }
+  if (at !== undefined) step.at = at
+  for (const p of pairs) {
+    const [k, v] = p.split('=')
+    if (v === undefined) throw new UsageError(`--fault ${spec}: '${p}' is not key=value`)
+    step[k] = /^\d+(\.\d+)?$/.test(v) && k !== 'at' && k !== 'duration' ? Number(v) : v
+  }
+  try {
+    validateScenario({ name: 'fault', steps: [step] }, `--fault ${spec}`)
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+  return step as StepOf<'fault'>
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true })
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, text)
+  await rename(tmp, file)
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args)
+  if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`)
+  const config = runConfig(values)
+  const resolved = await resolveScenario(values.scenario, config.duration)
+  if (config.card) resolved.scenario.device = { ...resolved.scenario.device, card: config.card }
+  const driver = await compileOrExit(positionals[0])
+  if (typeof driver === 'number') return driver
+  const session = new Session({
+    driver,
+    scenario: resolved.scenario,
+    seed: config.seed,
+    timeLimitNs: resolved.timeLimitNs,
+    sync: config.sync,
+    settings: config.settings,
+    faults: config.faults,
+  })
+  const report = session.run()
+  const trace = session.machine.kernel.trace
+  if (values.trace) await writeAtomic(values.trace, exportChromeTrace(trace, { metadata: { driver: report.driver, scenario: report.scenario, seed: report.seed } }))
+  if (values['srb-csv']) await writeAtomic(values['srb-csv'], exportSrbCsv(trace))
+  if (values.report) await writeAtomic(values.report, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(values.quiet ? formatSummary(report).split('\n')[0] : formatSummary(report))
+  return report.exitCode
+}
+
+async function checkCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args)
+  const config = runConfig(values)
+  const driver = await compileOrExit(positionals[0])
+  if (typeof driver === 'number') return driver
+  const rows: { preset: string; result: 'pass' | 'fail' | 'skip'; report: RunReport }[] = []
+  for (const name of presetNames()) {
+    const resolved = await resolveScenario(name, config.duration)
+    if (config.card) resolved.scenario.device = { ...resolved.scenario.device, card: config.card }
+    const session = new Session({ driver, scenario: resolved.scenario, seed: config.seed, timeLimitNs: resolved.timeLimitNs, sync: config.sync, settings: config.settings, trace: false })
+    const report = session.run()
+    const skip = report.run.unsupported === true && report.failures.length === 1
+    rows.push({ preset: name, result: skip ? 'skip' : report.result, report })
+  }
+  const width = Math.max(...rows.map((r) => r.preset.length))
+  console.log(`${'preset'.padEnd(width)}  result  frames  dropped  findings  notes`)
+  for (const r of rows) {
+    const findings = Object.values(r.report.findingCounts).reduce((a, b) => a + b, 0)
+    const note = r.result === 'skip' ? (r.report.run.reason ?? '') : r.report.failures.join('; ')
+    console.log(`${r.preset.padEnd(width)}  ${r.result.padEnd(6)}  ${String(r.report.frames.delivered).padStart(6)}  ${String(r.report.frames.dropped).padStart(7)}  ${String(findings).padStart(8)}  ${note}`)
+  }
+  const failed = rows.filter((r) => r.result === 'fail').length
+  console.log(`${rows.length - failed} passed, ${failed} failed (${rows.filter((r) => r.result === 'skip').length} skipped)`)
+  if (values.report) {
+    const out = { driver: driver.name, presets: rows.map((r) => ({ preset: r.preset, result: r.result, report: r.report })) }
+    await writeAtomic(values.report, `${JSON.stringify(out, null, 2)}\n`)
+  }
+  return failed > 0 ? 1 : 0
+}
+
+async function validateCommand(args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError('validate takes one <trace.json>')
+  let text: string
+  try {
+    text = await readFile(args[0], 'utf8')
+  } catch (e) {
+    throw new UsageError(`${args[0]}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`)
+  }
+  const result = validateChromeTrace(text)
+  const s = result.stats
+  for (const w of result.warnings) console.log(`warning: ${w}`)
+  for (const e of result.errors) console.log(`error: ${e}`)
+  console.log(
+    `${result.ok ? 'valid' : 'INVALID'}: ${args[0]}: ${s.events} events (${s.slices} slices, ${s.asyncSpans} async spans, ${s.flows} flows, ${s.counters} counter samples, ${s.instants} instants) on ${s.threads} threads${result.ok ? '' : `, ${result.errors.length} error(s)`}`,
+  )
+  return result.ok ? 0 : 1
+}
+

@@ -1,0 +1,89 @@
+import type { StreamHeader } from '../classdriver/srb.js'
+
+/** The report's frame counts. */
+export interface FrameCounts {
+  delivered: number
+  dropped: number
+  torn: number
+  stale: number
+}
+
+/**
+ * Checks one delivered buffer beyond its frame info: a card with machine-readable stamps (VCAP-1)
+ * plugs in a checker that decodes them; it returns what it found.
+ */
+export interface FrameContentChecker {
+  check(header: StreamHeader, streamNumber: number): { torn: boolean; stale: boolean; sequence: number | null }
+}
+
+/**
+ * Counts what the application received on one stream, from what the driver put in each completed
+ * buffer. PictureNumber counts every frame the source produced, so a gap is frames dropped; a repeated
+ * or older PictureNumber is a stale (duplicated or out-of-order) buffer. Counters restart when the
+ * stream leaves STOP.
+ */
+export class FrameTracker {
+  delivered = 0
+  stale = 0
+  torn = 0
+  bytes = 0
+  /** Dropped frames of earlier runs (between STOPs). */
+  private droppedBefore = 0
+  private firstPicture = -1
+  private lastPicture = -1
+  private deliveredThisRun = 0
+  private lastDropCount = 0
+  private lastSequence = -1
+
+  constructor(
+    readonly streamNumber: number,
+    private readonly checker: FrameContentChecker | null,
+  ) {}
+
+  get dropped(): number {
+    return this.droppedBefore + this.droppedThisRun()
+  }
+
+  private droppedThisRun(): number {
+    const gaps = this.firstPicture < 0 ? 0 : this.lastPicture - this.firstPicture + 1 - this.deliveredThisRun
+    return Math.max(0, gaps, this.lastDropCount)
+  }
+
+  /** The stream went to STOP: the driver restarts its counters from here. */
+  restart(): void {
+    this.droppedBefore += this.droppedThisRun()
+    this.firstPicture = -1
+    this.lastPicture = -1
+    this.deliveredThisRun = 0
+    this.lastDropCount = 0
+    this.lastSequence = -1
+  }
+
+  /** One buffer completed with success. */
+  onBuffer(header: StreamHeader): void {
+    if (header._DataUsed === 0) return
+    this.delivered++
+    this.deliveredThisRun++
+    this.bytes += header._DataUsed
+    const fi = header._frameInfo
+    if (fi._written) {
+      const pn = fi._PictureNumber
+      if (this.lastPicture >= 0 && pn <= this.lastPicture) this.stale++
+      else {
+        if (this.firstPicture < 0) this.firstPicture = pn - Math.max(0, fi._DropCount)
+        this.lastPicture = pn
+      }
+      this.lastDropCount = fi._DropCount
+    }
+    if (this.checker !== null) {
+      const r = this.checker.check(header, this.streamNumber)
+      if (r.torn) this.torn++
+      if (r.stale || (r.sequence !== null && r.sequence <= this.lastSequence)) this.stale++
+      if (r.sequence !== null) this.lastSequence = Math.max(this.lastSequence, r.sequence)
+    }
+  }
+
+  counts(): FrameCounts {
+    return { delivered: this.delivered, dropped: this.dropped, torn: this.torn, stale: this.stale }
+  }
+}

@@ -1,0 +1,577 @@
+import type { DataBuffer, StreamClassDevice } from '../classdriver/device.js'
+import type { Srb } from '../classdriver/srb.js'
+import { SrbState, type StreamHeader } from '../classdriver/srb.js'
+import type { StreamInstance } from '../classdriver/stream.js'
+import * as ks from '../classdriver/wdk/ks.js'
+import { NT_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_NO_DATA_DETECTED, STATUS_NOT_FOUND, STATUS_SUCCESS, ntStatusName } from '../classdriver/wdk/ntstatus.js'
+import { STRUCT_SIZES } from '../classdriver/wdk/sizes.js'
+import {
+  SRB_CLOSE_MASTER_CLOCK,
+  SRB_GET_DEVICE_PROPERTY,
+  SRB_GET_STREAM_PROPERTY,
+  SRB_GET_STREAM_STATE,
+  SRB_INDICATE_MASTER_CLOCK,
+  SRB_OPEN_MASTER_CLOCK,
+  SRB_PROPOSE_DATA_FORMAT,
+  SRB_READ_DATA,
+  SRB_SET_DATA_FORMAT,
+  SRB_SET_DEVICE_PROPERTY,
+  SRB_SET_STREAM_PROPERTY,
+  SRB_WRITE_DATA,
+  isDeviceCommand,
+} from '../classdriver/wdk/srbCommands.js'
+import type { STREAM_PROPERTY_DESCRIPTOR } from '../classdriver/wdk/strminiTypes.js'
+import type { PhysicalMemory } from '../hw/physicalMemory.js'
+import type { Kernel } from '../sim/kernel.js'
+import { parseDuration } from '../sim/time.js'
+import { clientRange, describeFormat, formatFromRange, bufferSizeFor, streamKind } from './formats.js'
+import { FrameTracker, type FrameContentChecker, type FrameCounts } from './frames.js'
+import { GraphClock } from './graphClock.js'
+import { KSSTATE_BY_NAME, commandCode, resolveId, resolveSetName, statusCode } from './scenario/names.js'
+import type { Scenario, Step, StepOf, StreamSelector } from './scenario/schema.js'
+
+/** What the hardware side offers the scenario (fault injection), per card. */
+export interface HardwareControl {
+  /** Applies a fault step now; returns an error message when the card has no such fault. */
+  injectFault(step: StepOf<'fault'>): string | null
+  faultNames(): string[]
+  /** Checks delivered buffers against the card's stamps (null: the card has none). */
+  frameChecker: FrameContentChecker | null
+}
+
+/** How a scenario run ended, from the client's point of view. */
+export interface ClientOutcome {
+  completed: boolean
+  /** The scenario needs something the driver does not offer (an audio stream, say). */
+  unsupported?: boolean
+  /** The step that failed or was running when the run stopped, as "3 (set-state)". */
+  step: string | null
+  reason: string | null
+}
+
+interface ClientStream {
+  number: number
+  instance: StreamInstance
+  kind: 'video' | 'audio' | 'other'
+  bufferSize: number
+  pool: DataBuffer[]
+  /** Data SRBs in flight, in submission order. */
+  inflight: Srb[]
+  /** Keep resubmitting completed reads. */
+  pumping: boolean
+  tracker: FrameTracker
+  state: number
+  ownClock: number
+}
+
+type Resume = (value?: unknown) => void
+/** A suspension of the scenario program: starts something asynchronous and calls resume when done. */
+type Suspend = (resume: Resume) => void
+
+/** Thrown inside the program to end the scenario with a failed step. */
+class StepFailure extends Error {}
+
+/** The scenario asks for something the driver does not have: not the driver's fault. */
+class Unsupported extends StepFailure {}
+
+/**
+ * The emulated application: a KS client that drives the device through a scenario (product-spec
+ * sections 3 and 4). Steps run one after another in virtual time; each waits for its requests to
+ * complete. Reads can be kept in flight continuously, as a capture application does.
+ */
+export class KsClient {
+  readonly streams = new Map<number, ClientStream>()
+  /** Trackers survive closes, so a reopened stream keeps counting into the report. */
+  readonly trackers = new Map<number, FrameTracker>()
+  readonly graphClock: GraphClock
+  outcome: ClientOutcome = { completed: false, step: null, reason: null }
+  finished = false
+  /** Events the client enabled, by scenario name. */
+  private readonly events = new Map<string, number>()
+  readonly eventCounts = new Map<number, number>()
+  private systemClockHandle = 0
+  private program: Generator<Suspend, void, unknown> | null = null
+  private currentStep: { label: string; op: string; start: number; name: number } | null = null
+  private readonly track: number
+  private readonly framesTrack: number
+  private readonly inflightTrack: number
+  private readonly framesName: number
+  private readonly inflightName: number
+  private readonly stepNames = new Map<string, number>()
+  private onFinish: (() => void) | null = null
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly memory: PhysicalMemory,
+    private readonly device: StreamClassDevice,
+    private readonly hardware: HardwareControl,
+  ) {
+    this.graphClock = new GraphClock(kernel)
+    const t = kernel.trace
+    this.track = t.defineTrack({ name: 'Scenario steps', group: 'Client', kind: 'slices', order: 0 })
+    this.framesTrack = t.defineTrack({ name: 'Frames delivered', group: 'Client', kind: 'counter', order: 1, unit: 'frames' })
+    this.inflightTrack = t.defineTrack({ name: 'Reads in flight', group: 'Client', kind: 'counter', order: 2, unit: 'reads' })
+    this.framesName = t.strings.intern('Frames delivered')
+    this.inflightName = t.strings.intern('Reads in flight')
+    device.events.listener = { signalled: (id) => this.eventCounts.set(id, (this.eventCounts.get(id) ?? 0) + 1) }
+  }
+
+  /** Starts the scenario now; `onFinish` runs when it completes or fails. */
+  start(scenario: Scenario, onFinish: () => void): void {
+    this.onFinish = onFinish
+    this.program = this.run(scenario.steps, '')
+    this.advance(undefined)
+  }
+
+  /** Sum of the frame counts of every video stream (the report's `frames`). */
+  frameCounts(): FrameCounts {
+    const total: FrameCounts = { delivered: 0, dropped: 0, torn: 0, stale: 0 }
+    for (const [number, t] of this.trackers) {
+      if (this.kinds.get(number) !== 'video') continue
+      const c = t.counts()
+      total.delivered += c.delivered
+      total.dropped += c.dropped
+      total.torn += c.torn
+      total.stale += c.stale
+    }
+    return total
+  }
+
+  /** Buffers and bytes of every audio stream. */
+  audioCounts(): { buffers: number; bytes: number } {
+    let buffers = 0
+    let bytes = 0
+    for (const [number, t] of this.trackers) {
+      if (this.kinds.get(number) !== 'audio') continue
+      buffers += t.delivered
+      bytes += t.bytes
+    }
+    return { buffers, bytes }
+  }
+
+  private readonly kinds = new Map<number, 'video' | 'audio' | 'other'>()
+
+  /** Where the scenario stands: for "stuck" reports when the run ends early. */
+  describeProgress(): ClientOutcome {
+    if (this.finished) return this.outcome
+    const s = this.currentStep
+    return {
+      completed: false,
+      step: s ? `${s.label} (${s.op})` : null,
+      reason: s ? `the run ended while step ${s.label} (${s.op}) had been waiting since ${(s.start / 1e9).toFixed(3)} s` : 'the scenario did not start',
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // The program
+
+  private advance(value: unknown): void {
+    if (this.program === null || this.finished) return
+    let r: IteratorResult<Suspend, void>
+    try {
+      r = this.program.next(value)
+    } catch (e) {
+      if (!(e instanceof StepFailure)) throw e
+      this.finish(false, e.message, e instanceof Unsupported)
+      return
+    }
+    if (r.done) {
+      this.finish(true, null)
+      return
+    }
+    let resumed = false
+    r.value((v) => {
+      if (resumed) return
+      resumed = true
+      // Resume in an event of its own: never inside the completion that woke us.
+      this.kernel.scheduleOs(this.kernel.now() + this.kernel.costs.clientStep, (x: unknown) => this.advance(x), v)
+    })
+  }
+
+  private finish(completed: boolean, reason: string | null, unsupported = false): void {
+    if (this.finished) return
+    this.endStepSlice()
+    const s = this.currentStep
+    this.finished = true
+    this.outcome = { completed, step: completed || s === null ? null : `${s.label} (${s.op})`, reason }
+    if (unsupported) this.outcome.unsupported = true
+    this.onFinish?.()
+  }
+
+  private *run(steps: Step[], prefix: string): Generator<Suspend, void, unknown> {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]
+      const label = `${prefix}${i + 1}`
+      if (step.op === 'repeat') {
+        for (let n = 0; n < step.times; n++) yield* this.run(step.steps as Step[], `${label}.`)
+        continue
+      }
+      this.beginStepSlice(label, step)
+      yield* this.execute(step)
+      this.endStepSlice()
+    }
+  }
+
+  private beginStepSlice(label: string, step: Step): void {
+    const text = stepText(step)
+    let name = this.stepNames.get(text)
+    if (name === undefined) {
+      name = this.kernel.trace.strings.intern(text)
+      this.stepNames.set(text, name)
+    }
+    this.currentStep = { label, op: step.op, start: this.kernel.now(), name }
+  }
+
+  private endStepSlice(): void {
+    const s = this.currentStep
+    if (s === null) return
+    const now = this.kernel.now()
+    this.kernel.trace.slice(this.track, s.start, now - s.start, s.name, 0)
+  }
+
+  private fail(message: string): never {
+    throw new StepFailure(message)
+  }
+
+  private checkStatus(status: number, expect: string | undefined, what: string, ok: (s: number) => boolean = (s) => s === STATUS_SUCCESS): void {
+    if (expect !== undefined) {
+      const want = statusCode(expect)!
+      if (status !== want) this.fail(`${what} returned ${ntStatusName(status)}, expected ${expect}`)
+      return
+    }
+    if (!ok(status)) this.fail(`${what} failed with ${ntStatusName(status)}`)
+  }
+
+  /** Waits for one callback-style operation. */
+  private *await<T>(start: (done: (value: T) => void) => void): Generator<Suspend, T, unknown> {
+    return (yield (resume) => start((v) => resume(v))) as T
+  }
+
+  private *execute(step: Step): Generator<Suspend, void, unknown> {
+    const d = this.device
+    switch (step.op) {
+      case 'start-device': {
+        const status = yield* this.await<number>((done) => d.start(done))
+        return this.checkStatus(status, undefined, 'start-device (PnP start)')
+      }
+      case 'stop-device': {
+        for (const s of this.streams.values()) s.pumping = false
+        const status = yield* this.await<number>((done) => d.stop(done))
+        return this.checkStatus(status, undefined, 'stop-device (SRB_UNINITIALIZE_DEVICE)')
+      }
+      case 'surprise-removal': {
+        for (const s of this.streams.values()) s.pumping = false
+        yield* this.await<number>((done) => d.surpriseRemove(done))
+        return
+      }
+      case 'page-out': {
+        const status = yield* this.await<number>((done) => d.pageOut(done))
+        return this.checkStatus(status, undefined, 'page-out (SRB_PAGING_OUT_DRIVER)')
+      }
+      case 'power': {
+        const state = { D0: 1, D1: 2, D2: 3, D3: 4 }[step.state]
+        const status = yield* this.await<number>((done) => d.changePower(state, done))
+        return this.checkStatus(status, undefined, `power ${step.state}`, (s) => NT_SUCCESS(s) || s === 0xc0000002)
+      }
+      case 'open-stream':
+        return yield* this.openStream(step)
+      case 'close-stream': {
+        const s = this.stream(step.stream)
+        s.pumping = false
+        const status = yield* this.await<number>((done) => d.closeStream(s.instance, done))
+        this.streams.delete(s.number)
+        return this.checkStatus(status, undefined, `close-stream ${s.number}`)
+      }
+      case 'indicate-master-clock': {
+        const s = this.stream(step.stream)
+        let handle = 0
+        const clock = step.clock ?? 'system'
+        if (clock === 'system') {
+          if (this.systemClockHandle === 0) this.systemClockHandle = d.clocks.register(this.graphClock)
+          handle = this.systemClockHandle
+        } else if (clock !== 'none') {
+          const master = this.stream(clock.stream)
+          if (master.ownClock === 0) this.fail(`stream ${master.number} is not a master clock (open-master-clock first)`)
+          handle = master.ownClock
+        }
+        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_INDICATE_MASTER_CLOCK, { MasterClockHandle: handle }, done))
+        if (srb._Status === STATUS_SUCCESS) {
+          if (s.instance.indicatedClock && s.instance.indicatedClock !== handle) s.instance.withdrawnClocks.add(s.instance.indicatedClock)
+          s.instance.indicatedClock = handle
+        }
+        return this.checkStatus(srb._Status, undefined, 'indicate-master-clock', (st) => NT_SUCCESS(st) || st === 0xc0000002)
+      }
+      case 'open-master-clock': {
+        const s = this.stream(step.stream)
+        const handle = d.clocks.register(d.clocks.streamClock(s.instance))
+        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_OPEN_MASTER_CLOCK, { MasterClockHandle: handle }, done))
+        if (srb._Status === STATUS_SUCCESS) s.ownClock = s.instance.ownClock = handle
+        else d.clocks.withdraw(handle)
+        return this.checkStatus(srb._Status, undefined, 'open-master-clock')
+      }
+      case 'close-master-clock': {
+        const s = this.stream(step.stream)
+        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_CLOSE_MASTER_CLOCK, {}, done))
+        if (s.ownClock) d.clocks.withdraw(s.ownClock)
+        s.ownClock = s.instance.ownClock = 0
+        return this.checkStatus(srb._Status, undefined, 'close-master-clock', (st) => NT_SUCCESS(st) || st === 0xc0000002)
+      }
+      case 'set-state': {
+        const s = this.stream(step.stream)
+        const state = KSSTATE_BY_NAME[step.state]
+        if (state === ks.KSSTATE_STOP) s.pumping = false
+        this.setGraphState(s, state)
+        const srb = yield* this.await<Srb>((done) => d.setState(s.instance, state, done))
+        if (srb._Status === STATUS_SUCCESS) {
+          if (state === ks.KSSTATE_STOP && s.state !== ks.KSSTATE_STOP) s.tracker.restart()
+          s.state = state
+        }
+        return this.checkStatus(srb._Status, undefined, `set-state ${step.state} on stream ${s.number}`)
+      }
+      case 'get-state': {
+        const s = this.stream(step.stream)
+        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_GET_STREAM_STATE, { StreamState: 0 }, done))
+        return this.checkStatus(srb._Status, undefined, 'get-state', (st) => st === STATUS_SUCCESS || st === STATUS_NO_DATA_DETECTED)
+      }
+      case 'read': {
+        const s = this.stream(step.stream)
+        s.pumping = step.continuous ?? false
+        const want = step.buffers - s.inflight.filter((x) => x._Command === SRB_READ_DATA).length
+        const perSrb = step.headersPerSrb ?? 1
+        for (let i = 0; i < want; i++) this.submitRead(s, this.takeBuffers(s, perSrb))
+        return
+      }
+      case 'write': {
+        const s = this.stream(step.stream)
+        for (let i = 0; i < step.buffers; i++) {
+          const bufs = this.takeBuffers(s, 1)
+          const n = Math.min(step.bytes ?? bufs[0].alloc.size, bufs[0].alloc.size)
+          for (let j = 0; j < n; j++) bufs[0].alloc.bytes[j] = j & 0xff
+          const srb = d.readWrite(s.instance, SRB_WRITE_DATA, bufs, (done) => this.onDataDone(s, done))
+          ;(srb._CommandData.DataBufferArray![0] as StreamHeader)._DataUsed = n
+          s.inflight.push(srb)
+        }
+        return
+      }
+      case 'wait': {
+        const ns = parseDuration(step.duration)
+        yield (resume) => this.kernel.scheduleOs(this.kernel.now() + ns, resume, undefined)
+        return
+      }
+      case 'wait-frames':
+        return yield* this.waitFrames(step)
+      case 'cancel': {
+        const s = this.stream(step.stream)
+        const targets = step.which === 'newest' ? s.inflight.slice(-1) : step.which === 'all' ? [...s.inflight] : s.inflight.slice(0, 1)
+        if (step.which === 'all') s.pumping = false
+        for (const srb of targets) d.cancel(srb)
+        return
+      }
+      case 'get-property':
+      case 'set-property':
+        return yield* this.property(step)
+      case 'enable-event': {
+        const owner = step.stream === undefined ? null : this.stream(step.stream).instance
+        const set = resolveSetName(step.set)!
+        const id = resolveId(step.id)!
+        const [status, clientId] = yield* this.await<[number, number]>((done) =>
+          d.events.enable(owner, set, id, { NotificationType: ks.KSEVENTF_EVENT_HANDLE }, (st, cid) => done([st, cid])),
+        )
+        this.checkStatus(status, undefined, `enable-event ${step.set}/${step.id}`)
+        this.events.set(step.name ?? `${step.set}/${step.id}`, clientId)
+        return
+      }
+      case 'disable-event': {
+        const id = this.events.get(step.name)
+        if (id === undefined) this.fail(`no enabled event named '${step.name}'`)
+        yield* this.await<void>((done) => d.events.disable(id, () => done()))
+        this.events.delete(step.name)
+        return
+      }
+      case 'propose-format':
+      case 'set-format': {
+        const s = this.stream(step.stream)
+        const format = formatFromRange(clientRange(step.format, s.instance.info))
+        const command = step.op === 'propose-format' ? SRB_PROPOSE_DATA_FORMAT : SRB_SET_DATA_FORMAT
+        const srb = yield* this.await<Srb>((done) => d.send(s.instance, command, { OpenFormat: format }, done))
+        // A refused proposal is an answer, not a failure; a refused SET is.
+        if (step.op === 'set-format') this.checkStatus(srb._Status, undefined, `set-format ${describeFormat(format)}`)
+        return
+      }
+      case 'send': {
+        const command = commandCode(step.command)
+        const s = step.stream === undefined ? null : this.stream(step.stream)
+        if (!isDeviceCommand(command) && s === null) this.fail(`${step.command} is a stream command: give 'stream'`)
+        const srb = yield* this.await<Srb>((done) => d.send(isDeviceCommand(command) ? null : s!.instance, command, {}, done))
+        if (step.expectStatus !== undefined) this.checkStatus(srb._Status, step.expectStatus, step.command)
+        return
+      }
+      case 'fault': {
+        const error = this.hardware.injectFault(step)
+        if (error !== null) this.fail(error)
+        return
+      }
+    }
+  }
+
+  private *openStream(step: StepOf<'open-stream'>): Generator<Suspend, void, unknown> {
+    const d = this.device
+    if (d.state !== 'started') this.fail('open-stream before start-device')
+    const number = this.selectStream(step.stream)
+    const info = d.streamInfos[number]
+    const range = clientRange(step.format, info)
+    // Intersection the way KS does it: ask for the size, then for the format.
+    let size = 1024
+    const probe = yield* this.await<Srb>((done) => d.intersect(number, range, STRUCT_SIZES.ULONG, done))
+    const needed = probe._CommandData.IntersectInfo!.DataFormatBuffer
+    if (probe._Status === STATUS_SUCCESS && typeof needed === 'number' && needed > 0) size = needed
+    const srb = yield* this.await<Srb>((done) => d.intersect(number, range, size, done))
+    const result = srb._CommandData.IntersectInfo!.DataFormatBuffer
+    if (srb._Status !== STATUS_SUCCESS || result === null || typeof result !== 'object') {
+      if (step.expectStatus !== undefined) return this.checkStatus(srb._Status, step.expectStatus, 'open-stream')
+      this.fail(`no format of stream ${number} matches ${describeFormat(range)} (SRB_GET_DATA_INTERSECTION: ${ntStatusName(srb._Status)})`)
+    }
+    const [status, instance] = yield* this.await<[number, StreamInstance | null]>((done) => d.openStream(number, result as ks.PKSDATAFORMAT, (st, inst) => done([st, inst])))
+    if (step.expectStatus !== undefined) {
+      this.checkStatus(status, step.expectStatus, `open-stream ${number}`)
+      if (instance === null) return
+    } else this.checkStatus(status, undefined, `open-stream ${number} (${describeFormat(result as ks.PKSDATAFORMAT)})`)
+    const kind = streamKind(info)
+    this.kinds.set(number, kind)
+    let tracker = this.trackers.get(number)
+    if (tracker === undefined) {
+      tracker = new FrameTracker(number, kind === 'video' ? this.hardware.frameChecker : null)
+      this.trackers.set(number, tracker)
+    }
+    this.streams.set(number, {
+      number,
+      instance: instance!,
+      kind,
+      bufferSize: bufferSizeFor(instance!.format!),
+      pool: [],
+      inflight: [],
+      pumping: false,
+      tracker,
+      state: ks.KSSTATE_STOP,
+      ownClock: 0,
+    })
+  }
+
+  private *waitFrames(step: StepOf<'wait-frames'>): Generator<Suspend, void, unknown> {
+    const numbers = step.stream === undefined ? [...this.trackers.keys()] : [this.stream(step.stream).number]
+    const count = () => numbers.reduce((n, k) => n + (this.trackers.get(k)?.delivered ?? 0), 0)
+    const target = count() + step.count
+    const timeout = step.timeout === undefined ? Infinity : parseDuration(step.timeout)
+    const deadline = this.kernel.now() + timeout
+    while (count() < target) {
+      if (this.kernel.now() >= deadline) this.fail(`only ${step.count - (target - count())} of ${step.count} frames arrived within ${step.timeout}`)
+      yield (resume) => this.kernel.scheduleOs(this.kernel.now() + 1_000_000, resume, undefined)
+    }
+  }
+
+  private *property(step: StepOf<'get-property'> | StepOf<'set-property'>): Generator<Suspend, void, unknown> {
+    const d = this.device
+    const s = step.stream === undefined ? null : this.stream(step.stream)
+    const set = resolveSetName(step.set)!
+    const id = resolveId(step.id)!
+    const get = step.op === 'get-property'
+    const sets = s === null ? (d.streamHeader?.DevicePropertiesArray ?? []).slice(0, d.streamHeader?.NumDevPropArrayEntries ?? 0) : (s.instance.info.StreamPropertiesArray ?? []).slice(0, s.instance.info.NumStreamPropArrayEntries)
+    const setIndex = sets.findIndex((x) => ks.IsEqualGUID(x.Set, set))
+    const item = setIndex < 0 ? undefined : (sets[setIndex].PropertyItem ?? []).slice(0, sets[setIndex].PropertiesCount).find((p) => p.PropertyId === id)
+    const what = `${step.op} ${step.set}/${step.id}`
+    // The class driver answers these itself, from the sets the minidriver declared.
+    let status: number
+    if (item === undefined || !(get ? item.GetPropertyHandler : item.SetPropertyHandler)) status = STATUS_NOT_FOUND
+    else if ((step.size ?? item.MinData) < item.MinData) status = STATUS_BUFFER_TOO_SMALL
+    else {
+      const value = step.op === 'set-property' ? step.value : undefined
+      const descriptor: STREAM_PROPERTY_DESCRIPTOR = {
+        Property: { Set: set, Id: id, Flags: get ? ks.KSPROPERTY_TYPE_GET : ks.KSPROPERTY_TYPE_SET },
+        PropertySetID: setIndex,
+        PropertyInfo: typeof value === 'number' ? { Value: value } : { ...(value ?? {}) },
+        PropertyInputSize: Math.max(item.MinProperty, STRUCT_SIZES.KSPROPERTY),
+        PropertyOutputSize: step.size ?? item.MinData,
+      }
+      const command = s === null ? (get ? SRB_GET_DEVICE_PROPERTY : SRB_SET_DEVICE_PROPERTY) : get ? SRB_GET_STREAM_PROPERTY : SRB_SET_STREAM_PROPERTY
+      const srb = yield* this.await<Srb>((done) => d.property(s?.instance ?? null, command, descriptor, done))
+      status = srb._Status
+    }
+    this.checkStatus(status, step.expectStatus, what)
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Streams and buffers
+
+  private selectStream(selector: StreamSelector): number {
+    const infos = this.device.streamInfos
+    if (typeof selector === 'number') {
+      if (selector >= infos.length) this.fail(`stream ${selector} does not exist (the driver reports ${infos.length} stream(s))`)
+      return selector
+    }
+    const i = infos.findIndex((info) => streamKind(info) === selector)
+    if (i < 0) throw new Unsupported(`the driver has no ${selector} stream`)
+    return i
+  }
+
+  private stream(selector: StreamSelector): ClientStream {
+    const number = typeof selector === 'number' ? selector : [...this.streams.values()].find((s) => s.kind === selector)?.number
+    const s = number === undefined ? undefined : this.streams.get(number)
+    if (s === undefined) this.fail(`stream ${String(selector)} is not open`)
+    return s
+  }
+
+  private takeBuffers(s: ClientStream, n: number): DataBuffer[] {
+    const out: DataBuffer[] = []
+    for (let i = 0; i < n; i++) {
+      const free = s.pool.pop()
+      if (free !== undefined) out.push(free)
+      else {
+        const alloc = this.memory.allocate(s.bufferSize, { kind: 'user-buffer', owner: `client stream ${s.number}` })
+        out.push({ alloc, sg: alloc.scatterGather() })
+      }
+    }
+    return out
+  }
+
+  private submitRead(s: ClientStream, buffers: DataBuffer[]): void {
+    const srb = this.device.readWrite(s.instance, SRB_READ_DATA, buffers, (done) => this.onDataDone(s, done))
+    s.inflight.push(srb)
+    this.kernel.trace.counter(this.inflightTrack, this.kernel.now(), this.inflightName, s.inflight.length)
+  }
+
+  private onDataDone(s: ClientStream, srb: Srb): void {
+    const i = s.inflight.indexOf(srb)
+    if (i >= 0) s.inflight.splice(i, 1)
+    const buffers = srb._buffers as DataBuffer[]
+    if (srb._Command === SRB_READ_DATA && srb._Status === STATUS_SUCCESS && srb._state === SrbState.Completed) {
+      for (const h of srb._CommandData.DataBufferArray as StreamHeader[]) s.tracker.onBuffer(h)
+      this.kernel.trace.counter(this.framesTrack, this.kernel.now(), this.framesName, s.tracker.delivered)
+    }
+    this.kernel.trace.counter(this.inflightTrack, this.kernel.now(), this.inflightName, s.inflight.length)
+    const again = srb._Command === SRB_READ_DATA && s.pumping && srb._Status !== STATUS_CANCELLED && this.streams.get(s.number) === s && !this.finished
+    if (again) this.submitRead(s, buffers)
+    else s.pool.push(...buffers)
+  }
+
+  private setGraphState(s: ClientStream, state: number): void {
+    const others = [...this.streams.values()].filter((x) => x !== s).map((x) => x.state)
+    const states = [...others, state]
+    if (states.includes(ks.KSSTATE_RUN)) this.graphClock.run()
+    else if (states.every((x) => x === ks.KSSTATE_STOP)) this.graphClock.stop()
+    else this.graphClock.pause()
+  }
+}
+
+/** "set-state RUN", "open-stream video YUY2 640x480"... for the step slices. */
+function stepText(step: Step): string {
+  const s = step as Record<string, any>
+  const parts: string[] = [step.op]
+  if (s.stream !== undefined) parts.push(String(s.stream))
+  if (s.state !== undefined) parts.push(s.state)
+  if (s.format?.subtype) parts.push(`${s.format.subtype}${s.format.width ? ` ${s.format.width}x${s.format.height}` : ''}`)
+  if (s.duration !== undefined) parts.push(String(s.duration))
+  if (s.buffers !== undefined) parts.push(`${s.buffers} buffers`)
+  if (s.command !== undefined) parts.push(s.command)
+  if (s.fault !== undefined) parts.push(s.fault)
+  return parts.join(' ')
+}

@@ -1,0 +1,63 @@
+import { EventKind, type TraceRecorder } from '../../sim/trace/recorder.js'
+
+/** Columns of the SRB CSV export, one row per SRB. */
+export const SRB_CSV_HEADER = ['srb', 'command', 'stream', 'queue', 'submitted_ns', 'delivered_ns', 'completed_ns', 'latency_ns', 'status', 'bytes']
+
+/**
+ * One row per SRB, rebuilt from the SRB lifetimes on the trace (begin, delivered, end). SRBs still
+ * open when the run ended have empty completion columns.
+ */
+export function exportSrbCsv(t: TraceRecorder): string {
+  const srbEnum = t.enums.SRB ?? {}
+  const statusEnum = t.enums.NTSTATUS ?? {}
+  interface Row {
+    id: number
+    command: string
+    stream: string
+    queue: string
+    submitted: number
+    delivered: number
+    completed: number
+    status: string
+    bytes: string
+  }
+  const rows = new Map<number, Row>()
+  for (let i = 0; i < t.count; i++) {
+    const kind = t.kind[i]
+    if (kind !== EventKind.AsyncBegin && kind !== EventKind.AsyncEnd && kind !== EventKind.AsyncInstant) continue
+    const id = t.x[i]
+    if (kind === EventKind.AsyncBegin) {
+      rows.set(id, {
+        id,
+        command: srbEnum[t.a0[i]] ?? String(t.a0[i]),
+        stream: t.a1[i] < 0 ? '' : String(t.a1[i]),
+        queue: t.tracks[t.track[i]].name,
+        submitted: t.ts[i],
+        delivered: -1,
+        completed: -1,
+        status: '',
+        bytes: '',
+      })
+      continue
+    }
+    const row = rows.get(id)
+    if (!row) continue
+    if (kind === EventKind.AsyncInstant) {
+      if (row.delivered < 0) row.delivered = t.ts[i]
+    } else {
+      row.completed = t.ts[i]
+      row.status = statusEnum[t.a0[i]] ?? `0x${(t.a0[i] >>> 0).toString(16)}`
+      row.bytes = String(t.a1[i])
+    }
+  }
+  const lines = [SRB_CSV_HEADER.join(',')]
+  for (const r of [...rows.values()].sort((a, b) => a.id - b.id)) {
+    const opt = (n: number) => (n < 0 ? '' : String(n))
+    lines.push([r.id, r.command, r.stream, csv(r.queue), r.submitted, opt(r.delivered), opt(r.completed), r.completed < 0 ? '' : r.completed - r.submitted, r.status, r.bytes].join(','))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function csv(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises'
+import { buildPreset, DEFAULT_PRESET_DURATION, PRESETS } from '../client/scenario/presets.js'
+import type { Scenario, Step } from '../client/scenario/schema.js'
+import { parseScenario } from '../client/scenario/validate.js'
+import { parseDuration, SECOND } from '../sim/time.js'
+
+/** Virtual time a run may take beyond the scenario's own waits (start, teardown, a stuck step). */
+export const RUN_SLACK_NS = 60 * SECOND
+
+export interface ResolvedScenario {
+  scenario: Scenario
+  /** Where it came from: a preset name or a file path. */
+  source: string
+  /** The run stops at this virtual time. */
+  timeLimitNs: number
+}
+
+/** Total of the scenario's waits, counting repeats: how long it means to run. */
+export function scenarioWaitNs(steps: Step[]): number {
+  let total = 0
+  for (const s of steps) {
+    if (s.op === 'wait') total += parseDuration(s.duration)
+    else if (s.op === 'repeat') total += s.times * scenarioWaitNs(s.steps as Step[])
+  }
+  return total
+}
+
+/**
+ * A preset by name, or a scenario file. For a preset, `duration` is its main wait; for a file it bounds
+ * the virtual time of the run.
+ */
+export async function resolveScenario(nameOrFile: string | undefined, duration: number | undefined): Promise<ResolvedScenario> {
+  const name = nameOrFile ?? 'capture'
+  if (name in PRESETS) {
+    const durationNs = duration ?? DEFAULT_PRESET_DURATION
+    return { scenario: buildPreset(name, { durationNs }), source: name, timeLimitNs: durationNs + RUN_SLACK_NS }
+  }
+  let text: string
+  try {
+    text = await readFile(name, 'utf8')
+  } catch (e) {
+    throw new Error(`${name}: not a preset (${Object.keys(PRESETS).join(', ')}) and not a readable file (${(e as NodeJS.ErrnoException).code ?? e})`)
+  }
+  const scenario = parseScenario(text, name)
+  return { scenario, source: name, timeLimitNs: duration ?? scenarioWaitNs(scenario.steps) + RUN_SLACK_NS }
+}

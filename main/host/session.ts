@@ -1,0 +1,206 @@
+import type { StreamClassDevice } from '../classdriver/device.js'
+import { StreamClassDriver } from '../classdriver/driver.js'
+import { KernelServices } from '../classdriver/kernelServices.js'
+import { bindRuntime } from '../classdriver/runtime.js'
+import { resolveSettings, type ClassDriverSettings } from '../classdriver/settings.js'
+import { srbCommandName } from '../classdriver/wdk/srbCommands.js'
+import { KsClient } from '../client/ksClient.js'
+import type { Scenario, StepOf } from '../client/scenario/schema.js'
+import { Machine } from '../hw/machine.js'
+import { BUGCHECK, type BugcheckInfo } from '../sim/bugcheck.js'
+import { TraceRecorder } from '../sim/trace/recorder.js'
+import { autoCard, installCard, type CardName, type InstalledCard } from './cards.js'
+import type { CompiledDriver } from './compile.js'
+import { loadDriver, newScriptName } from './driverLoader.js'
+import { bugcheckForReport, type ExpectationResult, type RunReport } from './report.js'
+import { DriverLocator } from './sourceMap.js'
+
+export interface SessionOptions {
+  driver: CompiledDriver
+  scenario: Scenario
+  /** Default seed when the scenario has none. */
+  seed?: number
+  /** The run stops at this virtual time even if the scenario has not finished. */
+  timeLimitNs: number
+  /** Forces synchronization on or off, whatever the driver registered. */
+  sync?: 'on' | 'off'
+  /** Record the trace (default true). */
+  trace?: boolean
+  settings?: Partial<ClassDriverSettings>
+  /** Extra faults (mdwb run --fault), applied when the scenario starts. */
+  faults?: StepOf<'fault'>[]
+}
+
+/**
+ * One run of a driver against a scenario: the emulated machine, the class driver, the card and the
+ * client, wired together and run to the end in virtual time. Everything in a session is deterministic
+ * given the driver, the scenario and the seed.
+ */
+export class Session {
+  readonly machine: Machine
+  readonly classDriver: StreamClassDriver
+  readonly services: KernelServices
+  readonly card: InstalledCard
+  readonly seed: number
+  readonly locator: DriverLocator
+  private readonly scriptName = newScriptName()
+  device: StreamClassDevice | null = null
+  client: KsClient | null = null
+  /** Set when the driver could not be loaded (module threw, DriverEntry failed). */
+  loadFailure: string | null = null
+  private wallTimeMs = 0
+  private ran = false
+
+  constructor(private readonly options: SessionOptions) {
+    const scenario = options.scenario
+    this.seed = scenario.seed ?? options.seed ?? 1
+    const trace = new TraceRecorder(options.trace ?? true)
+    this.machine = new Machine({ seed: this.seed, cpus: scenario.device?.cpus, trace })
+    const settings = resolveSettings({ ...(scenario.settings as Partial<ClassDriverSettings>), ...options.settings })
+    const requested = scenario.device?.card ?? 'auto'
+    const cardName: CardName = requested === 'auto' ? autoCard(options.driver.workbenchImports) : requested
+    this.card = installCard(cardName, this.machine, scenario.device?.neighbour ?? false)
+    this.locator = new DriverLocator(options.driver, this.scriptName)
+    this.classDriver = new StreamClassDriver(
+      this.machine,
+      {
+        settings,
+        locator: this.locator,
+        forceSync: options.sync === undefined ? undefined : options.sync === 'on',
+      },
+      options.driver.name.replace(/^.*\//, '').replace(/\.[tj]s$/, ''),
+    )
+    this.services = new KernelServices(this.classDriver)
+  }
+
+  /** Runs the scenario to its end (or the time limit, or a bug check) and returns the report. */
+  run(): RunReport {
+    if (this.ran) throw new Error('a session runs once')
+    this.ran = true
+    const kernel = this.machine.kernel
+    bindRuntime({ driver: this.classDriver, kernel: this.services })
+    const started = performance.now()
+    try {
+      this.boot()
+      if (!kernel.stopped) kernel.runUntil(this.options.timeLimitNs)
+      if (kernel.halted === null) this.classDriver.finalChecks()
+    } finally {
+      this.wallTimeMs = performance.now() - started
+      bindRuntime(null)
+    }
+    return this.report()
+  }
+
+  private boot(): void {
+    const kernel = this.machine.kernel
+    let exports: Record<string, unknown>
+    try {
+      exports = loadDriver(this.options.driver, this.scriptName)
+    } catch (error) {
+      // The module's own top-level code threw while the image loaded.
+      const { location, stack } = this.locator.fromError(error)
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      kernel.halted = {
+        code: BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED,
+        name: 'SYSTEM_THREAD_EXCEPTION_NOT_HANDLED',
+        message: `exception while loading the driver image: ${message}`,
+        callback: null,
+        location,
+        stack,
+        timeNs: 0,
+      } satisfies BugcheckInfo
+      return
+    }
+    this.classDriver.load(exports.DriverEntry, (status, message) => {
+      if (message !== null) {
+        this.loadFailure = message
+        kernel.stopped = true
+        return
+      }
+      void status
+      this.device = this.classDriver.addDevice(this.card.device)
+      this.client = new KsClient(kernel, this.machine.memory, this.device, this.card.control)
+      this.client.start(this.options.scenario, () => {
+        kernel.stopped = true
+      })
+      for (const fault of this.options.faults ?? []) {
+        const error = this.card.control.injectFault(fault)
+        if (error !== null) {
+          this.loadFailure = `--fault ${fault.fault}: ${error}`
+          kernel.stopped = true
+        }
+      }
+    })
+  }
+
+  report(): RunReport {
+    const o = this.options
+    const kernel = this.machine.kernel
+    const d = this.device
+    const client = this.client
+    const verifier = this.classDriver.verifier
+    const frames = client?.frameCounts() ?? { delivered: 0, dropped: 0, torn: 0, stale: 0 }
+    const byCommand: Record<string, number> = {}
+    if (d) for (const [cmd, n] of [...d.stats.byCommand.entries()].sort((a, b) => a[0] - b[0])) byCommand[srbCommandName(cmd)] = n
+    let outstanding = 0
+    if (d) {
+      outstanding = d.held.size + d.deviceQueue.pendingCount
+      for (const s of d.streams) outstanding += s.control.pendingCount + s.data.pendingCount
+    }
+    const outcome = client ? client.describeProgress() : { completed: false, step: null, reason: this.loadFailure ?? 'the driver did not load' }
+    const expectations = this.expectations(frames, verifier.warnings)
+    const failures: string[] = []
+    if (this.loadFailure) failures.push(this.loadFailure)
+    if (kernel.halted) failures.push(`bug check ${kernel.halted.name}`)
+    if (verifier.errors > 0) failures.push(`${verifier.errors} verifier error(s)`)
+    if (!kernel.halted && !this.loadFailure && !outcome.completed) failures.push(outcome.reason ?? 'the scenario did not complete')
+    for (const e of expectations) if (!e.ok) failures.push(`expectation ${e.name} ${e.expected} not met (got ${e.actual})`)
+    const isr = d?.isr
+    const report: RunReport = {
+      driver: o.driver.name,
+      scenario: o.scenario.name,
+      seed: this.seed,
+      card: this.card.name,
+      synchronization: d ? (d.synchronized ? 'on' : 'off') : null,
+      virtualTimeNs: kernel.now(),
+      wallTimeMs: Math.round(this.wallTimeMs * 1000) / 1000,
+      result: failures.length === 0 ? 'pass' : 'fail',
+      exitCode: failures.length === 0 ? 0 : 1,
+      failures,
+      run: outcome,
+      frames,
+      audio: client?.audioCounts() ?? { buffers: 0, bytes: 0 },
+      srbs: {
+        total: d?.stats.total ?? 0,
+        byCommand,
+        completed: d?.stats.completed ?? 0,
+        cancelled: d?.stats.cancelled ?? 0,
+        timedOut: d?.stats.timedOut ?? 0,
+        outstanding,
+      },
+      interrupts: { raised: this.machine.intaVector.raised, claimed: isr?.claimed ?? 0, spurious: isr?.spurious ?? 0 },
+      verifier: verifier.findings,
+      findingCounts: Object.fromEntries(verifier.counts),
+      bugcheck: bugcheckForReport(kernel.halted),
+      expectations,
+      debugOutput: this.classDriver.debugOutput,
+      traceEvents: kernel.trace.count,
+    }
+    return report
+  }
+
+  private expectations(frames: RunReport['frames'], warnings: number): ExpectationResult[] {
+    const e = this.options.scenario.expect ?? {}
+    const out: ExpectationResult[] = []
+    const check = (name: string, expected: number | undefined, actual: number, ok: (a: number, x: number) => boolean) => {
+      if (expected !== undefined) out.push({ name, expected, actual, ok: ok(actual, expected) })
+    }
+    check('minFrames', e.minFrames, frames.delivered, (a, x) => a >= x)
+    check('maxFrames', e.maxFrames, frames.delivered, (a, x) => a <= x)
+    check('maxDropped', e.maxDropped, frames.dropped, (a, x) => a <= x)
+    check('maxTorn', e.maxTorn, frames.torn, (a, x) => a <= x)
+    check('maxStale', e.maxStale, frames.stale, (a, x) => a <= x)
+    check('maxWarnings', e.maxWarnings, warnings, (a, x) => a <= x)
+    return out
+  }
+}

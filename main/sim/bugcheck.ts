@@ -1,0 +1,46 @@
+/**
+ * A simulated bug check: the emulated machine stopped. It carries the Windows-style code and name, the
+ * callback that was running, and the user's source location when one is known.
+ */
+export interface BugcheckInfo {
+  code: number
+  name: string
+  message: string
+  callback: string | null
+  location: SourceLocation | null
+  stack: string | null
+  timeNs: number
+}
+
+/** A place in the user's TypeScript source (1-based line and column). */
+export interface SourceLocation {
+  file: string
+  line: number
+  column: number
+}
+
+export const BUGCHECK = {
+  IRQL_NOT_GREATER_OR_EQUAL: 0x09,
+  IRQL_NOT_LESS_OR_EQUAL: 0x0a,
+  SPIN_LOCK_ALREADY_OWNED: 0x0f,
+  SPIN_LOCK_NOT_OWNED: 0x10,
+  KMODE_EXCEPTION_NOT_HANDLED: 0x1e,
+  PAGE_FAULT_IN_NONPAGED_AREA: 0x50,
+  SYSTEM_THREAD_EXCEPTION_NOT_HANDLED: 0x7e,
+  UNEXPECTED_KERNEL_MODE_TRAP: 0x7f,
+  DRIVER_VERIFIER_DETECTED_VIOLATION: 0xc4,
+  HARDWARE_INTERRUPT_STORM: 0xf2,
+  DPC_WATCHDOG_VIOLATION: 0x133,
+} as const
+
+export function bugcheckName(code: number): string {
+  for (const [name, value] of Object.entries(BUGCHECK)) if (value === code) return name
+  return 'UNKNOWN_BUGCHECK'
+}
+
+/** Thrown to unwind the simulation to its run loop once the machine has stopped. */
+export class BugcheckSignal extends Error {
+  constructor(readonly info: BugcheckInfo) {
+    super(`bug check 0x${info.code.toString(16).toUpperCase()} ${info.name}: ${info.message}`)
+  }
+}
