@@ -11,6 +11,7 @@ import { checkCloseStream, checkDataCompletion, checkIntersection, checkOpenStre
 import type { StreamClassDriver } from './driver.js'
 import { EventQueues } from './events.js'
 import type { CallbackKind, Invoker } from './invocation.js'
+import { HeldSrbs } from './heldSrbs.js'
 import { InterruptService } from './isr.js'
 import { MasterClocks } from './masterClock.js'
 import { PriorityRoutines } from './priority.js'
@@ -79,7 +80,8 @@ export type DeviceState = 'added' | 'starting' | 'started' | 'start-failed' | 's
 /** Counters for the report. */
 export interface SrbStats {
   total: number
-  byCommand: Map<number, number>
+  /** SRBs per command code. */
+  byCommand: Uint32Array
   completed: number
   cancelled: number
   timedOut: number
@@ -106,14 +108,14 @@ export class StreamClassDevice implements SrbWatcher {
   /** Streams opened or being opened. */
   readonly streams: StreamInstance[] = []
   /** SRBs the minidriver owns now (delivered, not completed). */
-  readonly held = new Set<Srb>()
+  readonly held = new HeldSrbs()
   readonly deviceQueue: RequestQueue
   dmaBuffer: Allocation | null = null
   power = 1
   /** Device instances open (filter handles) and whether the device went idle. */
   openInstances = 0
   readonly instanceExtension: Record<string, any> | null
-  readonly stats: SrbStats = { total: 0, byCommand: new Map(), completed: 0, cancelled: 0, timedOut: 0 }
+  readonly stats: SrbStats = { total: 0, byCommand: new Uint32Array(0x120), completed: 0, cancelled: 0, timedOut: 0 }
 
   readonly timers: StreamTimers
   readonly priority: PriorityRoutines
@@ -169,7 +171,7 @@ export class StreamClassDevice implements SrbWatcher {
     this.deliveredName = t.strings.intern('delivered')
     this.readyName = t.strings.intern('ReadyForNext')
     this.queueEventTrack = t.defineTrack({ name: 'Notifications', group: 'Class driver', kind: 'instants', order: 1 })
-    this.deviceQueue = new RequestQueue('device', 'Device', this.queueTrack('Device queue', 2), this.synchronized, (srb) => this.scheduleDelivery(srb, this.deviceQueue, null))
+    this.deviceQueue = new RequestQueue('device', 'Device', this.queueTrack('Device queue', 2), this.synchronized, this.scheduleDelivery)
     this.timers = new StreamTimers(this)
     this.priority = new PriorityRoutines(this)
     this.clocks = new MasterClocks(this)
@@ -210,13 +212,16 @@ export class StreamClassDevice implements SrbWatcher {
     return work
   }
 
-  /** Checks the raised-IRQL budget of the Work that just ran minidriver code. */
-  checkBudget(work: Work<any>, name: string): void {
+  /** Checks the raised-IRQL budget of the Work that just ran minidriver code `fn`. */
+  checkBudget(work: Work<any>, fn: { name: string } | string): void {
     const cpu = this.kernel.currentCpu
     if (cpu === null) return
     const own = cpu.clock - work.startedAt - work.nestedTime
     const s = this.settings
-    if (work.irql > DISPATCH_LEVEL && own > s.dirqlBudgetNs) {
+    const limit = work.irql > DISPATCH_LEVEL ? s.dirqlBudgetNs : work.irql === DISPATCH_LEVEL ? s.dispatchBudgetNs : Infinity
+    if (own <= limit) return
+    const name = typeof fn === 'string' ? fn : fn.name || 'callback'
+    if (work.irql > DISPATCH_LEVEL) {
       this.verifier.report('raised-irql-budget', `${name} ran ${(own / 1000).toFixed(1)} µs at DIRQL (budget ${s.dirqlBudgetNs / 1000} µs)`, { callback: name, location: null })
     } else if (work.irql === DISPATCH_LEVEL && own > s.dispatchBudgetNs) {
       this.verifier.report('raised-irql-budget', `${name} ran ${(own / 1e6).toFixed(3)} ms at DISPATCH_LEVEL (budget ${s.dispatchBudgetNs / 1e6} ms)`, { callback: name, location: null })
@@ -260,6 +265,8 @@ export class StreamClassDevice implements SrbWatcher {
       stream?.number ?? null,
     )
     srb._request = request
+    srb._queueRef = queue
+    srb._stream = stream
     if (this.settings.initialStatus === 'pending') srb._Status = STATUS_PENDING
     if ((this.initData.PerRequestExtensionSize ?? 0) > 0) {
       srb._SRBExtension = this.settings.poisonCompletedSrbs ? new Proxy({}, new ExtensionGuard(srb)) : {}
@@ -269,7 +276,7 @@ export class StreamClassDevice implements SrbWatcher {
     const now = this.kernel.now()
     srb._submittedAt = now
     this.stats.total++
-    this.stats.byCommand.set(command, (this.stats.byCommand.get(command) ?? 0) + 1)
+    this.stats.byCommand[command]++
     this.kernel.trace.async(EventKind.AsyncBegin, queue.track, now, this.commandName(command), srb._id, this.srbArgs, command, stream?.number ?? -1, srb._id)
     return srb
   }
@@ -320,14 +327,17 @@ export class StreamClassDevice implements SrbWatcher {
     return kind === 'data' ? s.dataTimeoutSeconds : kind === 'control' ? s.controlTimeoutSeconds : s.deviceTimeoutSeconds
   }
 
-  private scheduleDelivery(srb: Srb, queue: RequestQueue, stream: StreamInstance | null): void {
-    const work = this.runMinidriver('request', this.deliverWork, { srb, queue, stream })
+  /** Hands an SRB taken from its queue to the minidriver: a Work in the request context. */
+  private readonly scheduleDelivery = (srb: Srb): void => {
+    const work = this.runMinidriver('request', this.deliverWork, srb)
     work.a1 = srb._id
     work.a2 = srb._Command
   }
 
-  private readonly deliverWork = (work: Work<{ srb: Srb; queue: RequestQueue; stream: StreamInstance | null }>): void => {
-    const { srb, queue, stream } = work.data
+  private readonly deliverWork = (work: Work<Srb>): void => {
+    const srb = work.data
+    const queue = srb._queueRef as RequestQueue
+    const stream = srb._stream as StreamInstance | null
     if (srb._dead) {
       // Cancelled between leaving the queue and reaching a CPU: nothing was delivered.
       if (queue.synchronized) queue.undeliver(this.kernel.now())
@@ -367,7 +377,7 @@ export class StreamClassDevice implements SrbWatcher {
         location: null,
       })
     }
-    this.checkBudget(work, fn.name || kind)
+    this.checkBudget(work, fn)
   }
 
   /** Short form of an SRB for findings. */
@@ -448,9 +458,7 @@ export class StreamClassDevice implements SrbWatcher {
   }
 
   queueOf(srb: Srb): RequestQueue {
-    if (srb._queue === 'device') return this.deviceQueue
-    const stream = this.streamOfObject(srb._StreamObject)!
-    return srb._queue === 'data' ? stream.data : stream.control
+    return srb._queueRef as RequestQueue
   }
 
   streamOfObject(object: unknown): StreamInstance | null {
@@ -501,7 +509,7 @@ export class StreamClassDevice implements SrbWatcher {
           srb._cancelCalled = true
           this.invoker.call('HwCancelPacket', handler, srb, srb, this.streamOfObject(srb._StreamObject))
         }
-        this.checkBudget(work, handler.name || 'HwCancelPacket')
+        this.checkBudget(work, handler)
         then?.()
       },
       null,
@@ -766,12 +774,8 @@ export class StreamClassDevice implements SrbWatcher {
       let ext: any = {}
       if (!this.settings.zeroStreamExtension) ext = this.staleExtensions.get(number) ?? {}
       const object = new StreamObject(number, ext, this.extension)
-      const control = new RequestQueue('control', `Stream ${number} control`, this.queueTrack(`Stream ${number} control`, 10 + 2 * number), this.synchronized, (srb) =>
-        this.scheduleDelivery(srb, control, stream),
-      )
-      const data = new RequestQueue('data', `Stream ${number} data`, this.queueTrack(`Stream ${number} data`, 11 + 2 * number), this.synchronized, (srb) =>
-        this.scheduleDelivery(srb, data, stream),
-      )
+      const control = new RequestQueue('control', `Stream ${number} control`, this.queueTrack(`Stream ${number} control`, 10 + 2 * number), this.synchronized, this.scheduleDelivery)
+      const data = new RequestQueue('data', `Stream ${number} data`, this.queueTrack(`Stream ${number} data`, 11 + 2 * number), this.synchronized, this.scheduleDelivery)
       const stream = new StreamInstance(number, object, info, control, data)
       this.streamByObject.set(object, stream)
       this.streams.push(stream)

@@ -119,7 +119,7 @@ export class EventQueues {
       })
       const status = d.invoker.call('StrMiniEvent', routine, descriptor, null, owner) as number
       descriptor.live = false
-      d.checkBudget(work, routine.name || 'StrMiniEvent')
+      d.checkBudget(work, routine)
       if (!NT_SUCCESS(status >>> 0)) return d.kernel.scheduleOs(d.kernel.now(), () => done(status >>> 0, 0), null)
       const clientId = this.nextClientId++
       const queued: QueuedEvent = { entry, setIndex, signalled: 0, clientId }

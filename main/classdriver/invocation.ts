@@ -55,7 +55,10 @@ export interface Invocation {
  */
 export class Invoker {
   readonly stack: Invocation[] = []
-  private readonly sliceNames = new Map<string, number>()
+  /** Per function: its name, and interned slice names indexed by SRB command + 1 (0: no SRB). */
+  private readonly functions = new Map<Function, { name: string; slices: number[] }>()
+  /** Invocation records reused by depth: calls nest strictly, so a record per level is enough. */
+  private readonly pool: Invocation[] = []
   /** Set while a single next service call should record where it came from (storm diagnostics). */
   captureNextLocation = false
   capturedLocation: SourceLocation | null = null
@@ -85,10 +88,21 @@ export class Invoker {
    */
   call<A, R>(kind: CallbackKind, fn: (arg: A) => R, arg: A, srb: Srb | null = null, stream: unknown = null, priority = -1): R {
     const k = this.kernel
-    const name = fn.name || kind
-    const inv: Invocation = { kind, name, srb, stream, priority, irqlAtEntry: k.currentIrql(), after: null }
+    let info = this.functions.get(fn)
+    if (info === undefined) this.functions.set(fn, (info = { name: fn.name || kind, slices: [] }))
+    const name = info.name
+    const depth = this.stack.length
+    let inv = this.pool[depth]
+    if (inv === undefined) inv = this.pool[depth] = { kind, name, srb, stream, priority, irqlAtEntry: 0, after: null }
+    inv.kind = kind
+    inv.name = name
+    inv.srb = srb
+    inv.stream = stream
+    inv.priority = priority
+    inv.irqlAtEntry = k.currentIrql()
+    inv.after = null
     const work = k.currentWork()
-    if (work !== null && work.name === 0) work.name = this.sliceName(name, srb)
+    if (work !== null && work.name === 0) work.name = this.sliceName(info.slices, name, srb)
     this.stack.push(inv)
     k.charge(k.costs.callbackBase)
     let result: R
@@ -108,7 +122,11 @@ export class Invoker {
         location: this.locator.here(),
       })
     }
-    if (inv.after !== null) for (const f of inv.after) f()
+    const after = inv.after as (() => void)[] | null
+    if (after !== null) {
+      inv.after = null
+      for (const f of after) f()
+    }
     return result
   }
 
@@ -119,13 +137,10 @@ export class Invoker {
     ;(c.after ??= []).push(f)
   }
 
-  private sliceName(name: string, srb: Srb | null): number {
-    const key = srb === null ? name : `${name} ${srbCommandName(srb._Command)}`
-    let id = this.sliceNames.get(key)
-    if (id === undefined) {
-      id = this.kernel.trace.strings.intern(key)
-      this.sliceNames.set(key, id)
-    }
+  private sliceName(names: number[], name: string, srb: Srb | null): number {
+    const slot = srb === null ? 0 : srb._Command + 1
+    let id = names[slot]
+    if (id === undefined) id = names[slot] = this.kernel.trace.strings.intern(srb === null ? name : `${name} ${srbCommandName(srb._Command)}`)
     return id
   }
 

@@ -108,7 +108,7 @@ export class MasterClocks {
         d.verifier.report('outstanding-at-close', `master-clock query callback of ${stream.label} ran after SRB_CLOSE_STREAM`, { callback: callback.name || 'QueryClockCallback', location: null })
       }
       d.invoker.call('QueryClockCallback', callback, context, null, stream)
-      d.checkBudget(work, callback.name || 'QueryClockCallback')
+      d.checkBudget(work, callback)
     }, null)
     work.lock = lock
     d.kernel.submit(work, d.kernel.now() + ASYNC_QUERY_LATENCY)

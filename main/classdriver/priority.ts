@@ -55,7 +55,7 @@ export class PriorityRoutines {
       } finally {
         if (lower) this.activeLower--
       }
-      d.checkBudget(work, routine.name || 'PriorityRoutine')
+      d.checkBudget(work, routine)
     }, null)
     work.lock = lock
     d.kernel.submit(work)

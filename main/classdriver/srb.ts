@@ -56,6 +56,11 @@ export class Srb implements HW_STREAM_REQUEST_BLOCK {
   _deliverySliceStart = -1
   /** The requester's completion routine (an IoRequest of the device). */
   _request: unknown = null
+  /** Position in the device's held list, or -1. */
+  _heldSlot = -1
+  /** The class-driver queue it travels through, and its stream (null for device SRBs). */
+  _queueRef: unknown = null
+  _stream: unknown = null
   /** Client buffers behind a data SRB, released at completion. */
   _buffers: unknown = null
   _Irp: IRP | null = null

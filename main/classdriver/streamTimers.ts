@@ -50,7 +50,7 @@ export class StreamTimers {
         d.verifier.report('outstanding-at-close', `timer routine ${routine.name || ''} of ${owner.label} fired after SRB_CLOSE_STREAM`, { callback: routine.name || 'TimerRoutine', location: null })
       }
       d.invoker.call('TimerRoutine', routine, context, null, owner)
-      d.checkBudget(work, routine.name || 'TimerRoutine')
+      d.checkBudget(work, routine)
     }, null)
     work.lock = lock
     slot.handle = k.setTimer(k.now() + Math.round(microseconds * US), work)

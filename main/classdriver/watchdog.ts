@@ -54,7 +54,7 @@ export class Watchdog {
       (work) => {
         if (srb._state !== SrbState.Delivered) return
         d.invoker.call('HwRequestTimeoutHandler', handler, srb, srb, d.streamOfObject(srb._StreamObject))
-        d.checkBudget(work, handler.name || 'HwRequestTimeoutHandler')
+        d.checkBudget(work, handler)
         if (srb._state !== SrbState.Delivered) return
         const stream = d.streamOfObject(srb._StreamObject)
         if (srb._TimeoutCounter === 0) {

@@ -97,7 +97,7 @@ export class KsClient {
   private readonly inflightTrack: number
   private readonly framesName: number
   private readonly inflightName: number
-  private readonly stepNames = new Map<string, number>()
+  private readonly stepNames = new WeakMap<Step, number>()
   private onFinish: (() => void) | null = null
 
   constructor(
@@ -165,7 +165,17 @@ export class KsClient {
   // -------------------------------------------------------------------------------------------------
   // The program
 
-  private advance(value: unknown): void {
+  /** True while the program waits in a suspension; the one resume that arrives clears it. */
+  private waiting = false
+
+  /** Resumes the waiting program, in an event of its own (never inside the completion that woke it). */
+  private readonly resume: Resume = (value) => {
+    if (!this.waiting) return
+    this.waiting = false
+    this.kernel.scheduleOs(this.kernel.now() + this.kernel.costs.clientStep, this.advance, value)
+  }
+
+  private readonly advance = (value: unknown): void => {
     if (this.program === null || this.finished) return
     let r: IteratorResult<Suspend, void>
     try {
@@ -179,13 +189,8 @@ export class KsClient {
       this.finish(true, null)
       return
     }
-    let resumed = false
-    r.value((v) => {
-      if (resumed) return
-      resumed = true
-      // Resume in an event of its own: never inside the completion that woke us.
-      this.kernel.scheduleOs(this.kernel.now() + this.kernel.costs.clientStep, (x: unknown) => this.advance(x), v)
-    })
+    this.waiting = true
+    r.value(this.resume)
   }
 
   private finish(completed: boolean, reason: string | null, unsupported = false): void {
@@ -213,13 +218,19 @@ export class KsClient {
   }
 
   private beginStepSlice(label: string, step: Step): void {
-    const text = stepText(step)
-    let name = this.stepNames.get(text)
+    let name = this.stepNames.get(step)
     if (name === undefined) {
-      name = this.kernel.trace.strings.intern(text)
-      this.stepNames.set(text, name)
+      name = this.kernel.trace.strings.intern(stepText(step))
+      this.stepNames.set(step, name)
     }
-    this.currentStep = { label, op: step.op, start: this.kernel.now(), name }
+    const cur = this.currentStep
+    if (cur === null) this.currentStep = { label, op: step.op, start: this.kernel.now(), name }
+    else {
+      cur.label = label
+      cur.op = step.op
+      cur.start = this.kernel.now()
+      cur.name = name
+    }
   }
 
   private endStepSlice(): void {
@@ -244,7 +255,7 @@ export class KsClient {
 
   /** Waits for one callback-style operation. */
   private *await<T>(start: (done: (value: T) => void) => void): Generator<Suspend, T, unknown> {
-    return (yield (resume) => start((v) => resume(v))) as T
+    return (yield start as Suspend) as T
   }
 
   private *execute(step: Step): Generator<Suspend, void, unknown> {
@@ -330,8 +341,12 @@ export class KsClient {
       }
       case 'get-state': {
         const s = this.stream(step.stream)
-        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_GET_STREAM_STATE, { StreamState: 0 }, done))
-        return this.checkStatus(srb._Status, undefined, 'get-state', (st) => st === STATUS_SUCCESS || st === STATUS_NO_DATA_DETECTED)
+        for (let n = step.count ?? 1; n > 0; n--) {
+          const srb = (yield (done) => d.send(s.instance, SRB_GET_STREAM_STATE, { StreamState: 0 }, done)) as Srb
+          const st = srb._Status
+          if (st !== STATUS_SUCCESS && st !== STATUS_NO_DATA_DETECTED) this.fail(`get-state failed with ${ntStatusName(st)}`)
+        }
+        return
       }
       case 'read': {
         const s = this.stream(step.stream)
@@ -368,6 +383,8 @@ export class KsClient {
         return
       }
       case 'get-property':
+        for (let n = step.count ?? 1; n > 0; n--) yield* this.property(step)
+        return
       case 'set-property':
         return yield* this.property(step)
       case 'enable-event': {
@@ -402,8 +419,10 @@ export class KsClient {
         const command = commandCode(step.command)
         const s = step.stream === undefined ? null : this.stream(step.stream)
         if (!isDeviceCommand(command) && s === null) this.fail(`${step.command} is a stream command: give 'stream'`)
-        const srb = yield* this.await<Srb>((done) => d.send(isDeviceCommand(command) ? null : s!.instance, command, {}, done))
-        if (step.expectStatus !== undefined) this.checkStatus(srb._Status, step.expectStatus, step.command)
+        for (let n = step.count ?? 1; n > 0; n--) {
+          const srb = yield* this.await<Srb>((done) => d.send(isDeviceCommand(command) ? null : s!.instance, command, {}, done))
+          if (step.expectStatus !== undefined) this.checkStatus(srb._Status, step.expectStatus, step.command)
+        }
         return
       }
       case 'fault': {

@@ -1,5 +1,10 @@
 import * as esbuild from 'esbuild'
 import * as path from 'node:path'
+import * as strmini from '../classdriver/strmini.js'
+
+/** The workbench modules of this build and their exports. */
+export const WORKBENCH_MODULE_OBJECTS: Record<string, Record<string, unknown>> = { strmini }
+export const DEFAULT_MODULE_EXPORTS: ModuleExports = Object.fromEntries(Object.entries(WORKBENCH_MODULE_OBJECTS).map(([name, m]) => [name, Object.keys(m)]))
 
 /** A compile problem at a place in the user's source (1-based line and column). */
 export interface CompileError {
@@ -27,6 +32,33 @@ export type CompileResult = { ok: true; driver: CompiledDriver } | { ok: false; 
 /** Modules a driver may import; everything else must be a file of the project. */
 export const WORKBENCH_MODULES = ['strmini', 'vcap1']
 
+/** The export names of each workbench module (what the virtual modules re-export). */
+export type ModuleExports = Record<string, readonly string[]>
+
+/**
+ * Resolves 'strmini' and 'vcap1' to virtual ES modules that take each export from the module object
+ * the loader passes in (`__mdwb_import`). esbuild then turns `S.X` in user code into a plain variable
+ * read, where a CommonJS require would leave a property getter on every access.
+ */
+function workbenchModulesPlugin(exports: ModuleExports, used: Set<string>): esbuild.Plugin {
+  return {
+    name: 'mdwb-workbench-modules',
+    setup(build) {
+      build.onResolve({ filter: /^(strmini|vcap1)$/ }, (args) => {
+        if (!(args.path in exports)) return { errors: [{ text: `module '${args.path}' is not available in this build` }] }
+        used.add(args.path)
+        return { path: args.path, namespace: 'mdwb-api' }
+      })
+      build.onLoad({ filter: /.*/, namespace: 'mdwb-api' }, (args) => {
+        const names = exports[args.path]
+        const lines = [`const m = __mdwb_import(${JSON.stringify(args.path)});`]
+        if (names.length > 0) lines.push(`export const { ${names.join(', ')} } = m;`)
+        return { contents: lines.join('\n'), loader: 'js' }
+      })
+    },
+  }
+}
+
 /** A path relative to the working directory when it is inside it (what reports and messages show). */
 export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = path.relative(cwd, file)
@@ -37,9 +69,10 @@ export function displayPath(file: string, cwd = process.cwd()): string {
  * Compiles a TypeScript driver project (the entry plus what it imports) with esbuild. Type errors are
  * not checked here (that is the editor's job); syntax and resolution errors come back with locations.
  */
-export async function compileDriver(entryFile: string): Promise<CompileResult> {
+export async function compileDriver(entryFile: string, modules: ModuleExports = DEFAULT_MODULE_EXPORTS): Promise<CompileResult> {
   const entry = path.resolve(entryFile)
   const outfile = path.join(path.dirname(entry), '__mdwb_driver__.js')
+  const used = new Set<string>()
   try {
     const result = await esbuild.build({
       entryPoints: [entry],
@@ -51,8 +84,7 @@ export async function compileDriver(entryFile: string): Promise<CompileResult> {
       outfile,
       sourcemap: 'external',
       sourcesContent: true,
-      external: WORKBENCH_MODULES,
-      metafile: true,
+      plugins: [workbenchModulesPlugin(modules, used)],
       logLevel: 'silent',
       mainFields: ['module', 'main'],
       resolveExtensions: ['.ts', '.js', '.mjs', '.json'],
@@ -61,10 +93,7 @@ export async function compileDriver(entryFile: string): Promise<CompileResult> {
     const mapFile = result.outputFiles.find((f) => f.path.endsWith('.map'))!
     const map = JSON.parse(mapFile.text)
     map.sources = (map.sources as string[]).map((s) => path.resolve(path.dirname(outfile), s))
-    const workbenchImports = new Set<string>()
-    for (const input of Object.values(result.metafile!.inputs)) {
-      for (const imp of input.imports) if (imp.external && WORKBENCH_MODULES.includes(imp.path)) workbenchImports.add(imp.path)
-    }
+    const workbenchImports = used
     // The bundle ends with a sourceMappingURL comment pointing at a file that does not exist.
     const code = js.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n')
     return { ok: true, driver: { entry, name: displayPath(entry), code, map, workbenchImports } }

@@ -141,7 +141,7 @@ export class Session {
     const verifier = this.classDriver.verifier
     const frames = client?.frameCounts() ?? { delivered: 0, dropped: 0, torn: 0, stale: 0 }
     const byCommand: Record<string, number> = {}
-    if (d) for (const [cmd, n] of [...d.stats.byCommand.entries()].sort((a, b) => a[0] - b[0])) byCommand[srbCommandName(cmd)] = n
+    if (d) d.stats.byCommand.forEach((n, cmd) => n > 0 && (byCommand[srbCommandName(cmd)] = n))
     let outstanding = 0
     if (d) {
       outstanding = d.held.size + d.deviceQueue.pendingCount

@@ -15,10 +15,12 @@ export interface KernelOptions {
   trace?: TraceRecorder
 }
 
+/** Ready work of one IRQL, first in first out: items[head..tail). */
 interface ReadyBucket {
   irql: Irql
   items: Work<any>[]
   head: number
+  tail: number
 }
 
 /**
@@ -236,12 +238,21 @@ export class Kernel {
     let bucket: ReadyBucket | undefined
     for (const b of this.buckets) if (b.irql === work.irql) bucket = b
     if (bucket === undefined) {
-      bucket = { irql: work.irql, items: [], head: 0 }
+      bucket = { irql: work.irql, items: [], head: 0, tail: 0 }
       this.buckets.push(bucket)
       this.buckets.sort((a, b) => b.irql - a.irql)
     }
-    bucket.items.push(work)
+    bucket.items[bucket.tail++] = work
     if (work.irql > this.maxReadyIrql) this.maxReadyIrql = work.irql
+    // A CPU that is not running but busy until later must wake up then; running CPUs wake at their end.
+    let idleNow = false
+    let nextFree = Infinity
+    for (const cpu of this.cpus) {
+      if (cpu.busy) continue
+      if (cpu.freeAt <= this.eventTime) idleNow = true
+      else if (cpu.freeAt < nextFree) nextFree = cpu.freeAt
+    }
+    if (!idleNow && nextFree !== Infinity) this.osEvents.schedule(nextFree, noop, null)
   }
 
   /** The first ready work above `minIrql` that may start at `time`; removed from its bucket. */
@@ -249,7 +260,7 @@ export class Kernel {
     for (const bucket of this.buckets) {
       if (bucket.irql <= minIrql) break
       const items = bucket.items
-      for (let i = bucket.head; i < items.length; i++) {
+      for (let i = bucket.head; i < bucket.tail; i++) {
         const work = items[i]
         const lock = work.lock
         if (work.readyAt > time) continue
@@ -257,16 +268,11 @@ export class Kernel {
         if (i === bucket.head) {
           items[i] = undefined as unknown as Work<any>
           bucket.head++
-          if (bucket.head === items.length) {
-            items.length = 0
-            bucket.head = 0
-          } else if (bucket.head > 1024 && bucket.head * 2 > items.length) {
-            bucket.items = items.slice(bucket.head)
-            bucket.head = 0
-          }
         } else {
-          items.splice(i, 1)
+          items.copyWithin(i, i + 1, bucket.tail)
+          items[--bucket.tail] = undefined as unknown as Work<any>
         }
+        if (bucket.head === bucket.tail) bucket.head = bucket.tail = 0
         this.recomputeMaxReady()
         return work
       }
@@ -277,7 +283,7 @@ export class Kernel {
   private recomputeMaxReady(): void {
     let max = -1
     for (const b of this.buckets) {
-      if (b.items.length > b.head) {
+      if (b.tail > b.head) {
         max = b.irql
         break
       }
@@ -365,7 +371,8 @@ export class Kernel {
     }
     cpu.freeAt = end
     this.runningCpu = null
-    this.osEvents.schedule(end, noop, null)
+    // Work waiting for a CPU starts when this one is free; with nothing waiting, no wake-up is needed.
+    if (this.maxReadyIrql >= 0) this.osEvents.schedule(end, noop, null)
   }
 }
 

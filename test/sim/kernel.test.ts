@@ -58,8 +58,9 @@ describe('kernel', () => {
     k.runUntil(Infinity)
     expect(w.startedAt).toBe(100)
     expect(k.trace.count).toBe(1)
-    expect(k.trace.ts[0]).toBe(100)
-    expect(k.trace.x[0]).toBe(7 * US)
+    const c = k.trace.columns()
+    expect(c.ts[0]).toBe(100)
+    expect(c.x[0]).toBe(7 * US)
   })
 
   it('lets higher-IRQL work preempt at a checkpoint and nests its slice', () => {
@@ -81,7 +82,8 @@ describe('kernel', () => {
     k.runUntil(Infinity)
     expect(order).toEqual(['passive start@0', 'dpc@10000', 'passive end@12000'])
     // The outer slice contains the nested one.
-    const slices = Array.from({ length: k.trace.count }, (_, i) => ({ ts: k.trace.ts[i], dur: k.trace.x[i], depth: k.trace.depth[i] }))
+    const c = k.trace.columns()
+    const slices = Array.from({ length: k.trace.count }, (_, i) => ({ ts: c.ts[i], dur: c.x[i], depth: c.depth[i] }))
     expect(slices).toContainEqual({ ts: 0, dur: 13 * US, depth: 0 })
     expect(slices).toContainEqual({ ts: 10 * US, dur: 2 * US, depth: 1 })
   })

@@ -36,6 +36,9 @@ export const AudioFormat = Type.Object(
 
 export const Format = Type.Union([VideoFormat, AudioFormat])
 
+/** Issue the request this many times, each after the previous one completed. */
+const Count = Type.Integer({ minimum: 1, maximum: 100_000_000 })
+
 const KsState = Type.Union([Type.Literal('STOP'), Type.Literal('ACQUIRE'), Type.Literal('PAUSE'), Type.Literal('RUN')])
 /** A GUID, or the name of a known set (KSPROPSETID_Connection, PROPSETID_VIDCAP_DROPPEDFRAMES...). */
 const SetRef = Type.String({ minLength: 1, description: 'a property/event set: a GUID or a known name' })
@@ -60,7 +63,7 @@ export const OPS = {
   'open-master-clock': op('open-master-clock', { stream: StreamRef }),
   'close-master-clock': op('close-master-clock', { stream: StreamRef }),
   'set-state': op('set-state', { stream: StreamRef, state: KsState }),
-  'get-state': op('get-state', { stream: StreamRef }),
+  'get-state': op('get-state', { stream: StreamRef, count: Type.Optional(Count) }),
   read: op('read', {
     stream: StreamRef,
     buffers: Type.Integer({ minimum: 1, maximum: 64 }),
@@ -73,6 +76,7 @@ export const OPS = {
   cancel: op('cancel', { stream: StreamRef, which: Type.Optional(Type.Union([Type.Literal('oldest'), Type.Literal('newest'), Type.Literal('all')])) }),
   'get-property': op('get-property', {
     stream: Type.Optional(StreamRef),
+    count: Type.Optional(Count),
     set: SetRef,
     id: IdRef,
     size: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -93,6 +97,7 @@ export const OPS = {
   send: op('send', {
     command: Type.String({ pattern: '^SRB_[A-Z_]+$' }),
     stream: Type.Optional(StreamRef),
+    count: Type.Optional(Count),
     expectStatus: Type.Optional(Type.String()),
   }),
   fault: op('fault', {

@@ -1,4 +1,4 @@
-import { EventKind, type TraceRecorder } from '../../sim/trace/recorder.js'
+import { EventKind, type TraceColumns, type TraceRecorder } from '../../sim/trace/recorder.js'
 import type { ArgLayout, TrackInfo } from '../../sim/trace/schema.js'
 
 /**
@@ -35,8 +35,8 @@ export function usText(ns: number): string {
 }
 
 /** Row order for export: by time; at equal times slices (longest first), then flows, then the rest. */
-export function exportOrder(t: TraceRecorder): Uint32Array {
-  const n = t.count
+export function exportOrder(t: TraceColumns): Uint32Array {
+  const n = t.ts.length
   const order = new Uint32Array(n)
   for (let i = 0; i < n; i++) order[i] = i
   const rank = (i: number) => (t.kind[i] === EventKind.Slice ? 0 : t.kind[i] >= EventKind.FlowStart ? 1 : 2)
@@ -56,15 +56,15 @@ export function exportOrder(t: TraceRecorder): Uint32Array {
 }
 
 /** Decodes an event's arguments with its layout into a JSON-ready object. */
-export function decodeArgs(t: TraceRecorder, row: number, layout: ArgLayout): Record<string, unknown> {
+export function decodeArgs(recorder: TraceRecorder, t: TraceColumns, row: number, layout: ArgLayout): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   const values = [t.a0[row], t.a1[row], t.a2[row]]
   layout.fields.forEach((f, i) => {
     const v = values[i]
     if (f.format === 'hex') out[f.name] = `0x${(v >>> 0).toString(16)}`
     else if (f.format === 'bool') out[f.name] = v !== 0
-    else if (f.format === 'string') out[f.name] = t.strings.get(v)
-    else if (f.format.startsWith('enum:')) out[f.name] = t.enums[f.format.slice(5)]?.[v] ?? v
+    else if (f.format === 'string') out[f.name] = recorder.strings.get(v)
+    else if (f.format.startsWith('enum:')) out[f.name] = recorder.enums[f.format.slice(5)]?.[v] ?? v
     else out[f.name] = v
   })
   return out
@@ -77,8 +77,9 @@ function detailArgs(detail: unknown): Record<string, unknown> {
 }
 
 /** Builds the Chrome trace JSON text of a recorded trace. */
-export function exportChromeTrace(t: TraceRecorder, options: ChromeTraceOptions = {}): string {
-  const tracks = t.tracks
+export function exportChromeTrace(recorder: TraceRecorder, options: ChromeTraceOptions = {}): string {
+  const t = recorder.columns()
+  const tracks = recorder.tracks
   const groups = [...new Set(tracks.map((x) => x.group))].sort((a, b) => groupRank(a) - groupRank(b))
   const pidOf = new Map(groups.map((g, i) => [g, i + 1]))
   const tidOf = (track: number) => track + 1
@@ -101,10 +102,10 @@ export function exportChromeTrace(t: TraceRecorder, options: ChromeTraceOptions 
     const pid = pidOf.get(info.group)!
     const tid = tidOf(track)
     const ts = usText(t.ts[i])
-    const name = JSON.stringify(t.strings.get(t.name[i]) || info.name)
-    const layout = t.argLayouts[t.args[i]]
-    let args = layout.fields.length > 0 ? decodeArgs(t, i, layout) : null
-    const detail = t.detailOf(i)
+    const name = JSON.stringify(recorder.strings.get(t.name[i]) || info.name)
+    const layout = recorder.argLayouts[t.args[i]]
+    let args = layout.fields.length > 0 ? decodeArgs(recorder, t, i, layout) : null
+    const detail = t.detail[i] < 0 ? undefined : recorder.details[t.detail[i]]
     if (detail !== undefined) args = { ...(args ?? {}), ...detailArgs(detail) }
     const argsText = args === null ? '' : `,"args":${JSON.stringify(args)}`
     switch (t.kind[i]) {

@@ -7,9 +7,10 @@ export const SRB_CSV_HEADER = ['srb', 'command', 'stream', 'queue', 'submitted_n
  * One row per SRB, rebuilt from the SRB lifetimes on the trace (begin, delivered, end). SRBs still
  * open when the run ended have empty completion columns.
  */
-export function exportSrbCsv(t: TraceRecorder): string {
-  const srbEnum = t.enums.SRB ?? {}
-  const statusEnum = t.enums.NTSTATUS ?? {}
+export function exportSrbCsv(recorder: TraceRecorder): string {
+  const t = recorder.columns()
+  const srbEnum = recorder.enums.SRB ?? {}
+  const statusEnum = recorder.enums.NTSTATUS ?? {}
   interface Row {
     id: number
     command: string
@@ -22,7 +23,7 @@ export function exportSrbCsv(t: TraceRecorder): string {
     bytes: string
   }
   const rows = new Map<number, Row>()
-  for (let i = 0; i < t.count; i++) {
+  for (let i = 0; i < t.ts.length; i++) {
     const kind = t.kind[i]
     if (kind !== EventKind.AsyncBegin && kind !== EventKind.AsyncEnd && kind !== EventKind.AsyncInstant) continue
     const id = t.x[i]
@@ -31,7 +32,7 @@ export function exportSrbCsv(t: TraceRecorder): string {
         id,
         command: srbEnum[t.a0[i]] ?? String(t.a0[i]),
         stream: t.a1[i] < 0 ? '' : String(t.a1[i]),
-        queue: t.tracks[t.track[i]].name,
+        queue: recorder.tracks[t.track[i]].name,
         submitted: t.ts[i],
         delivered: -1,
         completed: -1,

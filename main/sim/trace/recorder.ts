@@ -24,10 +24,48 @@ export const EventKind = {
 } as const
 export type EventKind = (typeof EventKind)[keyof typeof EventKind]
 
-const INITIAL_ROWS = 4096
+/** Rows per chunk: recording fills one chunk after another and never copies. */
+export const CHUNK_ROWS = 1 << 16
+
+/** The columns of a run of rows (one chunk, or the whole trace joined for export). */
+export interface TraceColumns {
+  kind: Uint8Array
+  depth: Uint8Array
+  track: Uint16Array
+  /** Arg layout id (TraceSchema.argLayouts). */
+  args: Uint16Array
+  /** Interned name (TraceRecorder.strings). */
+  name: Uint32Array
+  /** Index into TraceRecorder.details, or -1. */
+  detail: Int32Array
+  /** Virtual time in ns. */
+  ts: Float64Array
+  /** Duration for slices, id for async and flow events, 0 otherwise. */
+  x: Float64Array
+  a0: Float64Array
+  a1: Float64Array
+  a2: Float64Array
+}
+
+function newColumns(n: number): TraceColumns {
+  return {
+    kind: new Uint8Array(n),
+    depth: new Uint8Array(n),
+    track: new Uint16Array(n),
+    args: new Uint16Array(n),
+    name: new Uint32Array(n),
+    detail: new Int32Array(n),
+    ts: new Float64Array(n),
+    x: new Float64Array(n),
+    a0: new Float64Array(n),
+    a1: new Float64Array(n),
+    a2: new Float64Array(n),
+  }
+}
 
 /**
- * The trace of a run, recorded in columns of typed arrays (one row per event, no object per event).
+ * The trace of a run, recorded in columns of typed arrays (one row per event, no object per event),
+ * in fixed-size chunks so that recording never copies and finished chunks can be shipped as they are.
  *
  * Rows are appended in the order things are recorded, which is not always time order (a slice is
  * recorded when it ends); exporters sort by ts. `detail` points into a side list for the rare events
@@ -39,20 +77,12 @@ export class TraceRecorder {
   readonly argLayouts: ArgLayout[] = [{ name: 'none', fields: [] }]
   readonly enums: Record<string, Record<number, string>> = {}
   readonly details: unknown[] = []
+  readonly chunks: TraceColumns[] = []
 
   count = 0
-  kind = new Uint8Array(INITIAL_ROWS)
-  depth = new Uint8Array(INITIAL_ROWS)
-  track = new Uint16Array(INITIAL_ROWS)
-  args = new Uint16Array(INITIAL_ROWS)
-  name = new Uint32Array(INITIAL_ROWS)
-  detail = new Int32Array(INITIAL_ROWS)
-  ts = new Float64Array(INITIAL_ROWS)
-  /** Duration for slices, id for async and flow events, 0 otherwise. */
-  x = new Float64Array(INITIAL_ROWS)
-  a0 = new Float64Array(INITIAL_ROWS)
-  a1 = new Float64Array(INITIAL_ROWS)
-  a2 = new Float64Array(INITIAL_ROWS)
+  private cur: TraceColumns | null = null
+  private fill = CHUNK_ROWS
+  private joined: TraceColumns | null = null
 
   /** When false, nothing is recorded (rows are dropped at the door); tracks and schema still build. */
   enabled: boolean
@@ -82,15 +112,16 @@ export class TraceRecorder {
 
   slice(track: number, ts: number, dur: number, name: number, depth: number, args = 0, a0 = 0, a1 = 0, a2 = 0): void {
     if (!this.enabled) return
-    const i = this.row(EventKind.Slice, track, ts, name, args, a0, a1, a2)
-    this.x[i] = dur
-    this.depth[i] = depth
+    const c = this.row(EventKind.Slice, track, ts, name, args, a0, a1, a2)
+    const i = this.fill - 1
+    c.x[i] = dur
+    c.depth[i] = depth
   }
 
   instant(track: number, ts: number, name: number, args = 0, a0 = 0, a1 = 0, a2 = 0, detail?: unknown): void {
     if (!this.enabled) return
-    const i = this.row(EventKind.Instant, track, ts, name, args, a0, a1, a2)
-    if (detail !== undefined) this.detail[i] = this.details.push(detail) - 1
+    const c = this.row(EventKind.Instant, track, ts, name, args, a0, a1, a2)
+    if (detail !== undefined) c.detail[this.fill - 1] = this.details.push(detail) - 1
   }
 
   counter(track: number, ts: number, name: number, value: number): void {
@@ -100,71 +131,57 @@ export class TraceRecorder {
 
   async(kind: EventKind, track: number, ts: number, name: number, id: number, args = 0, a0 = 0, a1 = 0, a2 = 0): void {
     if (!this.enabled) return
-    const i = this.row(kind, track, ts, name, args, a0, a1, a2)
-    this.x[i] = id
+    const c = this.row(kind, track, ts, name, args, a0, a1, a2)
+    c.x[this.fill - 1] = id
   }
 
   flow(kind: EventKind, track: number, ts: number, id: number): void {
     if (!this.enabled) return
-    const i = this.row(kind, track, ts, 0, 0, 0, 0, 0)
-    this.x[i] = id
+    const c = this.row(kind, track, ts, 0, 0, 0, 0, 0)
+    c.x[this.fill - 1] = id
+  }
+
+  /**
+   * All rows as contiguous columns (joined from the chunks; cached until more rows arrive). For
+   * exporters and tests; recording itself never joins.
+   */
+  columns(): TraceColumns {
+    if (this.joined !== null && this.joined.ts.length === this.count) return this.joined
+    const out = newColumns(this.count)
+    let at = 0
+    for (const chunk of this.chunks) {
+      const n = Math.min(CHUNK_ROWS, this.count - at)
+      for (const key of Object.keys(out) as (keyof TraceColumns)[]) (out[key] as Float64Array).set((chunk[key] as Float64Array).subarray(0, n), at)
+      at += n
+    }
+    this.joined = out
+    return out
   }
 
   /** The object attached to row i, if any. */
   detailOf(i: number): unknown {
-    const d = this.detail[i]
+    const d = this.chunks[i >>> 16].detail[i & 0xffff]
     return d < 0 ? undefined : this.details[d]
   }
 
-  private row(kind: EventKind, track: number, ts: number, name: number, args: number, a0: number, a1: number, a2: number): number {
-    if (this.count === this.ts.length) this.grow()
-    const i = this.count++
-    this.kind[i] = kind
-    this.track[i] = track
-    this.ts[i] = ts
-    this.name[i] = name
-    this.args[i] = args
-    this.a0[i] = a0
-    this.a1[i] = a1
-    this.a2[i] = a2
-    this.x[i] = 0
-    this.depth[i] = 0
-    this.detail[i] = -1
-    return i
+  private row(kind: EventKind, track: number, ts: number, name: number, args: number, a0: number, a1: number, a2: number): TraceColumns {
+    let c = this.cur
+    if (this.fill === CHUNK_ROWS || c === null) {
+      c = this.cur = newColumns(CHUNK_ROWS)
+      this.chunks.push(c)
+      this.fill = 0
+    }
+    const i = this.fill++
+    this.count++
+    c.kind[i] = kind
+    c.track[i] = track
+    c.ts[i] = ts
+    c.name[i] = name
+    c.args[i] = args
+    c.a0[i] = a0
+    c.a1[i] = a1
+    c.a2[i] = a2
+    c.detail[i] = -1
+    return c
   }
-
-  private grow(): void {
-    const n = this.ts.length * 2
-    this.kind = growU8(this.kind, n)
-    this.depth = growU8(this.depth, n)
-    const track = new Uint16Array(n)
-    track.set(this.track)
-    this.track = track
-    const args = new Uint16Array(n)
-    args.set(this.args)
-    this.args = args
-    const name = new Uint32Array(n)
-    name.set(this.name)
-    this.name = name
-    const detail = new Int32Array(n)
-    detail.set(this.detail)
-    this.detail = detail
-    this.ts = growF64(this.ts, n)
-    this.x = growF64(this.x, n)
-    this.a0 = growF64(this.a0, n)
-    this.a1 = growF64(this.a1, n)
-    this.a2 = growF64(this.a2, n)
-  }
-}
-
-function growU8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(n)
-  b.set(a)
-  return b
-}
-
-function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n)
-  b.set(a)
-  return b
 }
