@@ -726,8 +726,12 @@ export class StreamClassDevice implements SrbWatcher {
   // -------------------------------------------------------------------------------------------------
   // Streams
 
-  /** Opens the filter (device instance) on first use: NOTIFY_IDLE_STATE(FALSE), OPEN_DEVICE_INSTANCE. */
-  private openInstance(done: (status: number) => void): void {
+  /**
+   * The client opens the filter (a device instance): NOTIFY_IDLE_STATE(FALSE) before the first open,
+   * then SRB_OPEN_DEVICE_INSTANCE for a multi-instance driver. Pins (streams) are opened on a filter.
+   */
+  openFilter(done: (status: number) => void): void {
+    if (this.state !== 'started') return done(STATUS_INVALID_PARAMETER)
     if (this.openInstances > 0) {
       this.openInstances++
       return done(STATUS_SUCCESS)
@@ -748,7 +752,9 @@ export class StreamClassDevice implements SrbWatcher {
     })
   }
 
-  private closeInstance(done: () => void): void {
+  /** The client closes a filter: CLOSE_DEVICE_INSTANCE, and NOTIFY_IDLE_STATE(TRUE) after the last one. */
+  closeFilter(done: () => void): void {
+    if (this.openInstances === 0) return done()
     if (--this.openInstances > 0) return done()
     const idle = (): void => {
       this.submitDevice(SRB_NOTIFY_IDLE_STATE, { Idle: 1 }, {
@@ -765,11 +771,10 @@ export class StreamClassDevice implements SrbWatcher {
     this.submitDevice(SRB_GET_DATA_INTERSECTION, { IntersectInfo: info }, { check: (srb) => checkIntersection(this, srb, info), onComplete: done })
   }
 
-  /** Opens an instance of stream `number` with `format`: the device instance first, then SRB_OPEN_STREAM. */
+  /** Opens an instance of stream `number` (a pin of an open filter) with `format`: SRB_OPEN_STREAM. */
   openStream(number: number, format: PKSDATAFORMAT, done: (status: number, stream: StreamInstance | null) => void): void {
-    if (this.state !== 'started' || number < 0 || number >= this.streamInfos.length) return done(STATUS_INVALID_PARAMETER, null)
-    this.openInstance((status) => {
-      if (!NT_SUCCESS(status)) return done(status, null)
+    if (this.state !== 'started' || this.openInstances === 0 || number < 0 || number >= this.streamInfos.length) return done(STATUS_INVALID_PARAMETER, null)
+    {
       const info = this.streamInfos[number]
       let ext: any = {}
       if (!this.settings.zeroStreamExtension) ext = this.staleExtensions.get(number) ?? {}
@@ -790,10 +795,10 @@ export class StreamClassDevice implements SrbWatcher {
           }
           this.streams.splice(this.streams.indexOf(stream), 1)
           stream.closed = true
-          this.closeInstance(() => done(srb._Status, null))
+          done(srb._Status, null)
         },
       }, stream)
-    })
+    }
   }
 
   /** Closes a stream: cancel its outstanding buffers through HwCancelPacket, then SRB_CLOSE_STREAM. */
@@ -813,7 +818,7 @@ export class StreamClassDevice implements SrbWatcher {
           this.staleExtensions.set(stream.number, stream.object.HwStreamExtension)
           const i = this.streams.indexOf(stream)
           if (i >= 0) this.streams.splice(i, 1)
-          this.closeInstance(() => done(srb._Status))
+          done(srb._Status)
         },
       }, stream)
     })

@@ -50,6 +50,11 @@ const rect = (w: number, h: number): ks.RECT => ({ left: 0, top: 0, right: w, bo
  */
 export function clientRange(format: ScenarioFormat | undefined, info: HW_STREAM_INFORMATION): ks.PKSDATARANGE {
   const ranges = (info.StreamFormatsArray ?? []) as Record<string, any>[]
+  if (format !== undefined && 'range' in format) {
+    const r = ranges[format.range]
+    if (r === undefined) throw new RangeError(`the stream has ${ranges.length} data range(s); there is no range ${format.range}`)
+    return copyFormat(r)
+  }
   if (format !== undefined && format.subtype === 'PCM') {
     const f = format
     const bits = f.bits ?? 16

@@ -20,7 +20,7 @@ import {
   SRB_WRITE_DATA,
   isDeviceCommand,
 } from '../classdriver/wdk/srbCommands.js'
-import type { STREAM_PROPERTY_DESCRIPTOR } from '../classdriver/wdk/strminiTypes.js'
+import type { HW_STREAM_INFORMATION, STREAM_PROPERTY_DESCRIPTOR } from '../classdriver/wdk/strminiTypes.js'
 import type { PhysicalMemory } from '../hw/physicalMemory.js'
 import type { Kernel } from '../sim/kernel.js'
 import { parseDuration } from '../sim/time.js'
@@ -28,7 +28,7 @@ import { clientRange, describeFormat, formatFromRange, bufferSizeFor, streamKind
 import { FrameTracker, type FrameContentChecker, type FrameCounts } from './frames.js'
 import { GraphClock } from './graphClock.js'
 import { KSSTATE_BY_NAME, commandCode, resolveId, resolveSetName, statusCode } from './scenario/names.js'
-import type { Scenario, Step, StepOf, StreamSelector } from './scenario/schema.js'
+import type { Scenario, ScenarioFormat, Step, StepOf, StreamSelector } from './scenario/schema.js'
 
 /** What the hardware side offers the scenario (fault injection), per card. */
 export interface HardwareControl {
@@ -90,6 +90,8 @@ export class KsClient {
   private readonly events = new Map<string, number>()
   readonly eventCounts = new Map<number, number>()
   private systemClockHandle = 0
+  /** Streams opened on the filter; the filter is open while this is above 0. */
+  private filterOpen = 0
   private program: Generator<Suspend, void, unknown> | null = null
   private currentStep: { label: string; op: string; start: number; name: number } | null = null
   private readonly track: number
@@ -277,7 +279,7 @@ export class KsClient {
       }
       case 'page-out': {
         const status = yield* this.await<number>((done) => d.pageOut(done))
-        return this.checkStatus(status, undefined, 'page-out (SRB_PAGING_OUT_DRIVER)')
+        return this.checkStatus(status, undefined, 'page-out (SRB_PAGING_OUT_DRIVER)', (st) => NT_SUCCESS(st) || st === 0xc0000002)
       }
       case 'power': {
         const state = { D0: 1, D1: 2, D2: 3, D3: 4 }[step.state]
@@ -291,7 +293,9 @@ export class KsClient {
         s.pumping = false
         const status = yield* this.await<number>((done) => d.closeStream(s.instance, done))
         this.streams.delete(s.number)
-        return this.checkStatus(status, undefined, `close-stream ${s.number}`)
+        this.checkStatus(status, undefined, `close-stream ${s.number}`)
+        if (--this.filterOpen === 0) yield* this.await<void>((done) => d.closeFilter(() => done()))
+        return
       }
       case 'indicate-master-clock': {
         const s = this.stream(step.stream)
@@ -408,11 +412,11 @@ export class KsClient {
       case 'propose-format':
       case 'set-format': {
         const s = this.stream(step.stream)
-        const format = formatFromRange(clientRange(step.format, s.instance.info))
+        const format = formatFromRange(this.rangeFor(step.format, s.instance.info))
         const command = step.op === 'propose-format' ? SRB_PROPOSE_DATA_FORMAT : SRB_SET_DATA_FORMAT
         const srb = yield* this.await<Srb>((done) => d.send(s.instance, command, { OpenFormat: format }, done))
         // A refused proposal is an answer, not a failure; a refused SET is.
-        if (step.op === 'set-format') this.checkStatus(srb._Status, undefined, `set-format ${describeFormat(format)}`)
+        if (step.op === 'set-format') this.checkStatus(srb._Status, step.expectStatus, `set-format ${describeFormat(format)}`)
         return
       }
       case 'send': {
@@ -437,8 +441,29 @@ export class KsClient {
     const d = this.device
     if (d.state !== 'started') this.fail('open-stream before start-device')
     const number = this.selectStream(step.stream)
+    // Pins live on a filter: the first open opens the filter (a device instance) first.
+    if (this.filterOpen === 0) {
+      const status = yield* this.await<number>((done) => d.openFilter(done))
+      this.checkStatus(status, undefined, 'opening the filter (SRB_OPEN_DEVICE_INSTANCE)')
+    }
+    const opened = yield* this.openPin(step, number)
+    if (opened) this.filterOpen++
+    else if (this.filterOpen === 0) yield* this.await<void>((done) => d.closeFilter(() => done()))
+    if (this.pendingFailure !== null) {
+      const message = this.pendingFailure
+      this.pendingFailure = null
+      this.fail(message)
+    }
+  }
+
+  /** A failure found while a clean-up step still had to run. */
+  private pendingFailure: string | null = null
+
+  /** Intersection, then SRB_OPEN_STREAM; false when the pin did not open (failure noted). */
+  private *openPin(step: StepOf<'open-stream'>, number: number): Generator<Suspend, boolean, unknown> {
+    const d = this.device
     const info = d.streamInfos[number]
-    const range = clientRange(step.format, info)
+    const range = this.rangeFor(step.format, info)
     // Intersection the way KS does it: ask for the size, then for the format.
     let size = 1024
     const probe = yield* this.await<Srb>((done) => d.intersect(number, range, STRUCT_SIZES.ULONG, done))
@@ -447,14 +472,16 @@ export class KsClient {
     const srb = yield* this.await<Srb>((done) => d.intersect(number, range, size, done))
     const result = srb._CommandData.IntersectInfo!.DataFormatBuffer
     if (srb._Status !== STATUS_SUCCESS || result === null || typeof result !== 'object') {
-      if (step.expectStatus !== undefined) return this.checkStatus(srb._Status, step.expectStatus, 'open-stream')
-      this.fail(`no format of stream ${number} matches ${describeFormat(range)} (SRB_GET_DATA_INTERSECTION: ${ntStatusName(srb._Status)})`)
+      if (step.expectStatus !== undefined && statusCode(step.expectStatus) === srb._Status) return false
+      this.pendingFailure = `no format of stream ${number} matches ${describeFormat(range)} (SRB_GET_DATA_INTERSECTION: ${ntStatusName(srb._Status)})`
+      return false
     }
     const [status, instance] = yield* this.await<[number, StreamInstance | null]>((done) => d.openStream(number, result as ks.PKSDATAFORMAT, (st, inst) => done([st, inst])))
-    if (step.expectStatus !== undefined) {
-      this.checkStatus(status, step.expectStatus, `open-stream ${number}`)
-      if (instance === null) return
-    } else this.checkStatus(status, undefined, `open-stream ${number} (${describeFormat(result as ks.PKSDATAFORMAT)})`)
+    const what = `open-stream ${number} (${describeFormat(result as ks.PKSDATAFORMAT)})`
+    if (step.expectStatus !== undefined ? status !== statusCode(step.expectStatus) : status !== STATUS_SUCCESS) {
+      this.pendingFailure = `${what} returned ${ntStatusName(status)}${step.expectStatus ? `, expected ${step.expectStatus}` : ''}`
+    }
+    if (instance === null) return false
     const kind = streamKind(info)
     this.kinds.set(number, kind)
     let tracker = this.trackers.get(number)
@@ -474,6 +501,7 @@ export class KsClient {
       state: ks.KSSTATE_STOP,
       ownClock: 0,
     })
+    return true
   }
 
   private *waitFrames(step: StepOf<'wait-frames'>): Generator<Suspend, void, unknown> {
@@ -520,6 +548,16 @@ export class KsClient {
 
   // -------------------------------------------------------------------------------------------------
   // Streams and buffers
+
+  /** The client's range for a scenario format; a range the driver does not have is unsupported. */
+  private rangeFor(format: ScenarioFormat | undefined, info: HW_STREAM_INFORMATION): ks.PKSDATARANGE {
+    try {
+      return clientRange(format, info)
+    } catch (e) {
+      if (e instanceof RangeError) throw new Unsupported(e.message)
+      throw e
+    }
+  }
 
   private selectStream(selector: StreamSelector): number {
     const infos = this.device.streamInfos
@@ -588,6 +626,7 @@ function stepText(step: Step): string {
   if (s.stream !== undefined) parts.push(String(s.stream))
   if (s.state !== undefined) parts.push(s.state)
   if (s.format?.subtype) parts.push(`${s.format.subtype}${s.format.width ? ` ${s.format.width}x${s.format.height}` : ''}`)
+  if (s.format?.range !== undefined) parts.push(`range ${s.format.range}`)
   if (s.duration !== undefined) parts.push(String(s.duration))
   if (s.buffers !== undefined) parts.push(`${s.buffers} buffers`)
   if (s.command !== undefined) parts.push(s.command)

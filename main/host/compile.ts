@@ -70,12 +70,25 @@ export function displayPath(file: string, cwd = process.cwd()): string {
  * not checked here (that is the editor's job); syntax and resolution errors come back with locations.
  */
 export async function compileDriver(entryFile: string, modules: ModuleExports = DEFAULT_MODULE_EXPORTS): Promise<CompileResult> {
-  const entry = path.resolve(entryFile)
+  return compile(path.resolve(entryFile), null, modules)
+}
+
+/**
+ * Compiles driver source held in memory (an editor buffer) as if it were the file `fileName`: its
+ * relative imports resolve from that file's folder, and locations name it.
+ */
+export async function compileDriverSource(source: string, fileName: string, modules: ModuleExports = DEFAULT_MODULE_EXPORTS): Promise<CompileResult> {
+  return compile(path.resolve(fileName), source, modules)
+}
+
+async function compile(entry: string, source: string | null, modules: ModuleExports): Promise<CompileResult> {
   const outfile = path.join(path.dirname(entry), '__mdwb_driver__.js')
   const used = new Set<string>()
   try {
     const result = await esbuild.build({
-      entryPoints: [entry],
+      ...(source === null
+        ? { entryPoints: [entry] }
+        : { stdin: { contents: source, sourcefile: path.basename(entry), resolveDir: path.dirname(entry), loader: 'ts' as const } }),
       bundle: true,
       write: false,
       format: 'cjs',

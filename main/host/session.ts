@@ -48,6 +48,8 @@ export class Session {
   client: KsClient | null = null
   /** Set when the driver could not be loaded (module threw, DriverEntry failed). */
   loadFailure: string | null = null
+  /** The driver module's exports once loaded (tests read what a driver recorded). */
+  driverExports: Record<string, unknown> = {}
   private wallTimeMs = 0
   private ran = false
 
@@ -96,6 +98,7 @@ export class Session {
     let exports: Record<string, unknown>
     try {
       exports = loadDriver(this.options.driver, this.scriptName)
+      this.driverExports = exports
     } catch (error) {
       // The module's own top-level code threw while the image loaded.
       const { location, stack } = this.locator.fromError(error)

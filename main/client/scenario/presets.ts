@@ -180,16 +180,16 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
     }),
   },
   'format-change': {
-    description: 'capture in one format, propose another, then reopen in it',
+    description: "capture in the driver's first format, propose its second, then reopen in it",
     build: ({ durationNs }) => ({
       name: 'format-change',
       steps: [
         { op: 'start-device' },
-        ...openAndRun('video', CAPTURE_FORMAT, 4),
+        ...openAndRun('video', { range: 0 }, 4),
         { op: 'wait', duration: ms(durationNs / 2) },
-        { op: 'propose-format', stream: 'video', format: { subtype: 'RGB24', width: 320, height: 240, fps: 30 } },
+        { op: 'propose-format', stream: 'video', format: { range: 1 } },
         ...stopAndClose('video'),
-        ...openAndRun('video', { subtype: 'RGB24', width: 320, height: 240, fps: 30 }, 4),
+        ...openAndRun('video', { range: 1 }, 4),
         { op: 'wait', duration: ms(durationNs / 2) },
         ...stopAndClose('video'),
         { op: 'stop-device' },

@@ -34,7 +34,10 @@ export const AudioFormat = Type.Object(
   { additionalProperties: false },
 )
 
-export const Format = Type.Union([VideoFormat, AudioFormat])
+/** The driver's own data range number N of the stream, as it declared it. */
+export const RangeFormat = Type.Object({ range: Type.Integer({ minimum: 0, maximum: 255 }) }, { additionalProperties: false })
+
+export const Format = Type.Union([VideoFormat, AudioFormat, RangeFormat])
 
 /** Issue the request this many times, each after the previous one completed. */
 const Count = Type.Integer({ minimum: 1, maximum: 100_000_000 })
@@ -93,7 +96,7 @@ export const OPS = {
   'enable-event': op('enable-event', { stream: Type.Optional(StreamRef), set: SetRef, id: IdRef, name: Type.Optional(Type.String()) }),
   'disable-event': op('disable-event', { name: Type.String() }),
   'propose-format': op('propose-format', { stream: StreamRef, format: Format }),
-  'set-format': op('set-format', { stream: StreamRef, format: Format }),
+  'set-format': op('set-format', { stream: StreamRef, format: Format, expectStatus: Type.Optional(Type.String()) }),
   send: op('send', {
     command: Type.String({ pattern: '^SRB_[A-Z_]+$' }),
     stream: Type.Optional(StreamRef),

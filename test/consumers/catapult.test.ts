@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
+import { browserHarnessMissing, startCatapult, type CatapultHarness } from '../helpers/catapult.js'
+import { cloneTrace, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, type TraceDoc } from '../helpers/traces.js'
+
+// Our export through chrome://tracing's importer (Catapult) in headless Chromium. Skipped only where
+// Debian's chromium or golang-1.19-src is not installed; CI installs both (.ci/apt-packages).
+const missing = browserHarnessMissing()
+if (missing) console.warn(`Catapult consumer tests skipped: ${missing}`)
+
+describe.skipIf(missing !== null)(`Catapult trace viewer importer${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let harness: CatapultHarness
+  let text: string
+  let doc: TraceDoc
+
+  beforeAll(async () => {
+    ;[harness, text] = await Promise.all([startCatapult(), testcapCaptureTrace(1e9)])
+    doc = parseTrace(text)
+  })
+  afterAll(async () => {
+    await harness?.close()
+  })
+
+  it('imports a testcap capture with no warnings, every flow, and our time bounds', async () => {
+    const result = await harness.importTrace(text)
+    expect(result.thrown).toBeNull()
+    expect(result.warnings).toEqual([])
+    const flows = countFlowStarts(doc)
+    expect(flows).toBeGreaterThan(0)
+    expect(result.flows).toBe(flows)
+    // Catapult's model is in milliseconds, the file in microseconds; compare to the nanosecond.
+    const { min, max } = traceBoundsUs(doc)
+    expect(result.bounds[0]).toBeCloseTo(min / 1000, 6)
+    expect(result.bounds[1]).toBeCloseTo(max / 1000, 6)
+  })
+
+  it('negative control: an async end without a begin is reported', async () => {
+    const broken = cloneTrace(doc)
+    const end = broken.traceEvents.find((ev) => ev.ph === 'e')!
+    broken.traceEvents.push({ ...end, id2: { local: '0xdead' } })
+    const result = await harness.importTrace(JSON.stringify(broken))
+    expect(result.thrown).toBeNull()
+    expect(result.warnings.join('\n')).toMatch(/async_slice_parse_error: Nestable async END .*unmatched/)
+    expect(validateChromeTrace(broken).ok).toBe(false)
+  })
+
+  it('negative control: a flow step in another category is reported', async () => {
+    // Flows are keyed by category, so a t with a different cat belongs to no started flow.
+    const broken = cloneTrace(doc)
+    const i = broken.traceEvents.findIndex((ev) => ev.ph === 'f')
+    const f = broken.traceEvents[i]
+    broken.traceEvents.splice(i, 0, { ...f, ph: 't', cat: 'other', bp: undefined })
+    const result = await harness.importTrace(JSON.stringify(broken))
+    expect(result.thrown).toBeNull()
+    expect(result.warnings.join('\n')).toMatch(/flow_slice_ordering_error: Found flow phase t .* but no flow start found/)
+    expect(validateChromeTrace(broken).ok).toBe(false)
+  })
+})
