@@ -437,7 +437,7 @@ export class StreamClassDevice implements SrbWatcher {
     if (st === STATUS_SUCCESS) this.stats.completed++
     else if (st === STATUS_CANCELLED) this.stats.cancelled++
     const queue = this.queueOf(srb)
-    k.trace.async(EventKind.AsyncEnd, queue.track, now, this.commandName(srb._Command), srb._id, this.srbEndArgs, st, srb._NumberOfBytesToTransfer, srb._id)
+    k.trace.async(EventKind.AsyncEnd, queue.track, now, this.commandName(srb._Command), srb._id, this.srbEndArgs, st, this.bytesOf(srb), srb._id)
     if (state === SrbState.Completed) {
       const cpu = k.currentCpu
       const work = k.currentWork()
@@ -455,6 +455,14 @@ export class StreamClassDevice implements SrbWatcher {
     const request = srb._request as IoRequest
     if (state === SrbState.Completed && request.check) request.check(srb)
     k.scheduleOs(now + k.costs.clientCompletionLatency, notifyRequester, srb)
+  }
+
+  /** Bytes an SRB returned: DataUsed of its buffers for data SRBs, ActualBytesTransferred otherwise. */
+  private bytesOf(srb: Srb): number {
+    if (srb._buffers === null) return srb._NumberOfBytesToTransfer
+    let n = 0
+    for (const h of srb._CommandData.DataBufferArray as StreamHeader[]) n += h._DataUsed
+    return n
   }
 
   queueOf(srb: Srb): RequestQueue {

@@ -49,7 +49,10 @@ export class KernelServices {
 
   stall(microseconds: number): void {
     this.enter('KeStallExecutionProcessor')
-    this.driver.kernel.charge(Math.max(0, Math.round(microseconds * 1000)))
+    const k = this.driver.kernel
+    k.charge(Math.max(0, Math.round(microseconds * 1000)))
+    // A busy wait can be interrupted: whatever became due during it runs before it returns.
+    k.checkpoint()
   }
 
   memoryBarrier(): void {

@@ -83,7 +83,8 @@ export class MasterClocks {
     if (irql > DISPATCH_LEVEL) {
       d.verifier.report('irql-violation', 'StreamClassQueryMasterClockSync called above DISPATCH_LEVEL; use StreamClassQueryMasterClock at raised IRQL')
     }
-    const source = this.lookup(handle, null)
+    const stream = context.HwStreamObject === null ? null : d.streamOfObject(context.HwStreamObject)
+    const source = this.lookup(handle, stream)
     context.Time = 0
     if (source !== null) source.read(context)
     context.SystemTime = this.systemTime()

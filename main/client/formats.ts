@@ -159,9 +159,10 @@ export function formatFromRange(range: ks.PKSDATARANGE): ks.PKSDATAFORMAT {
 /** Bytes per buffer the client allocates for an opened format. */
 export function bufferSizeFor(format: ks.PKSDATAFORMAT): number {
   const f = format as Record<string, any>
-  if (f.SampleSize > 0) return f.SampleSize
+  if (f.SampleSize > 0 && f.SampleSize < 1 << 30) return f.SampleSize
   const bmi = f.VideoInfoHeader?.bmiHeader as ks.KS_BITMAPINFOHEADER | undefined
-  if (bmi?.biSizeImage) return bmi.biSizeImage
+  const image = bmi?.biSizeImage ?? 0
+  if (image > 0 && image < 1 << 30) return image
   const wf = f.WaveFormatEx as ks.WAVEFORMATEX | undefined
   if (wf?.nAvgBytesPerSec) return Math.max(wf.nBlockAlign || 4, Math.floor(wf.nAvgBytesPerSec / 50 / (wf.nBlockAlign || 1)) * (wf.nBlockAlign || 1))
   return 4096
@@ -169,13 +170,15 @@ export function bufferSizeFor(format: ks.PKSDATAFORMAT): number {
 
 /** "YUY2 640x480 @ 30 fps" for messages. */
 export function describeFormat(format: ks.PKSDATAFORMAT | ks.PKSDATARANGE): string {
+  // Formats come from the driver under test: anything may be missing.
   const f = format as Record<string, any>
-  const vih = f.VideoInfoHeader as ks.KS_VIDEOINFOHEADER | undefined
-  if (vih) {
-    const fps = vih.AvgTimePerFrame > 0 ? +(10_000_000 / vih.AvgTimePerFrame).toFixed(2) : 0
-    return `${subtypeName(f.SubFormat)} ${vih.bmiHeader.biWidth}x${Math.abs(vih.bmiHeader.biHeight)} @ ${fps} fps`
+  const bmi = f?.VideoInfoHeader?.bmiHeader as Partial<ks.KS_BITMAPINFOHEADER> | undefined
+  if (bmi) {
+    const interval = f.VideoInfoHeader.AvgTimePerFrame
+    const fps = interval > 0 ? +(10_000_000 / interval).toFixed(2) : 0
+    return `${subtypeName(String(f.SubFormat))} ${bmi.biWidth}x${Math.abs(Number(bmi.biHeight))} @ ${fps} fps`
   }
-  const wf = f.WaveFormatEx as ks.WAVEFORMATEX | undefined
+  const wf = f?.WaveFormatEx as Partial<ks.WAVEFORMATEX> | undefined
   if (wf) return `PCM ${wf.nChannels} ch ${wf.wBitsPerSample}-bit ${wf.nSamplesPerSec} Hz`
-  return subtypeName(f.SubFormat ?? '')
+  return subtypeName(String(f?.SubFormat ?? 'unknown format'))
 }

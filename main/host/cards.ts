@@ -43,6 +43,7 @@ export function installCard(name: CardName, machine: Machine, neighbour: boolean
         },
         'spurious-interrupt': () => neighbourDevice.pulse(2 * US),
         'neighbour-interrupt': () => neighbourDevice.raise(),
+        stall: () => card.stall(),
       }
       return {
         name,

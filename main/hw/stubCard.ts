@@ -128,6 +128,12 @@ export class StubCard implements PciDevice {
     return this.power
   }
 
+  /** Out of band: the card stops producing events (a hung engine); registers still answer. */
+  stall(): void {
+    this.timerUs = 0
+    this.restartTimer()
+  }
+
   surpriseRemove(): void {
     this.removed = true
     this.timerUs = 0

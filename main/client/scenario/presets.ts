@@ -105,7 +105,8 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
         ...stopAndClose('video'),
         { op: 'stop-device' },
       ],
-      expect: { minFrames: expectedFrames(durationNs / 2, 30), maxTorn: 0, maxStale: 0 },
+      // Half the time is spent paused, and a driver may re-base its frame clock on each resume.
+      expect: { minFrames: Math.floor((durationNs / 2 / SECOND) * 30 * 0.8), maxTorn: 0, maxStale: 0 },
     }),
   },
   starvation: {

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import { parseDuration } from '../../sim/time.js'
 import { SRB_COMMAND_NAMES } from '../../classdriver/wdk/srbCommands.js'
 import { OPS, ScenarioShell, type OpName, type Scenario, type Step } from './schema.js'
@@ -23,7 +24,7 @@ const COMMANDS = new Set(Object.values(SRB_COMMAND_NAMES))
 export function validateScenario(value: unknown, source: string): Scenario {
   const problems: string[] = []
   if (!validateShell(value)) {
-    for (const e of simplify(validateShell.errors ?? [])) problems.push(describe(e, ''))
+    for (const e of simplify(validateShell.errors ?? [])) problems.push(describe(e, 'the scenario'))
     // Keep going into the steps when they are at least an array, so all problems show at once.
   }
   const steps = (value as { steps?: unknown })?.steps
@@ -34,19 +35,18 @@ export function validateScenario(value: unknown, source: string): Scenario {
 
 /** Parses JSON text and validates it; JSON syntax errors name the line and column. */
 export function parseScenario(text: string, source: string): Scenario {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e)
-    const pos = /position (\d+)/.exec(msg)
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]))
-      const line = before.split('\n').length
-      const column = before.length - before.lastIndexOf('\n')
-      throw new ScenarioError(source, [`line ${line}, column ${column}: ${msg}`])
-    }
-    throw new ScenarioError(source, [msg])
+  const errors: ParseError[] = []
+  const value = parseJson(text, errors, { allowTrailingComma: false, disallowComments: true })
+  if (errors.length > 0) {
+    throw new ScenarioError(
+      source,
+      errors.map((e) => {
+        const before = text.slice(0, e.offset)
+        const line = before.split('\n').length
+        const column = before.length - before.lastIndexOf('\n')
+        return `line ${line}, column ${column}: ${printParseErrorCode(e.error)} (${JSON.stringify(text.slice(e.offset, e.offset + Math.max(1, e.length)))})`
+      }),
+    )
   }
   return validateScenario(value, source)
 }
@@ -66,7 +66,7 @@ function checkSteps(steps: unknown[], prefix: string, problems: string[]): void 
       return
     }
     if (!validate(step)) {
-      for (const e of simplify(validate.errors ?? [])) problems.push(`step ${label} (${op}): ${describe(e, '')}`)
+      for (const e of simplify(validate.errors ?? [])) problems.push(`step ${label} (${op}): ${describe(e, 'the step')}`)
       return
     }
     semantic(step as Step, `step ${label} (${op})`, problems)
@@ -78,7 +78,7 @@ function checkSteps(steps: unknown[], prefix: string, problems: string[]): void 
 function semantic(step: Step, label: string, problems: string[]): void {
   const s = step as Record<string, unknown>
   for (const key of ['duration', 'timeout', 'at'] as const) {
-    if (s[key] !== undefined && Number.isNaN(parseDuration(s[key] as string))) problems.push(`${label}: field '${key}' is not a duration`)
+    if (s[key] !== undefined && Number.isNaN(parseDuration(s[key] as string))) problems.push(`${label}: field '${key}' is not a duration such as "2s", "500ms" or "250us": ${JSON.stringify(s[key])}`)
   }
   if ((step.op === 'get-property' || step.op === 'set-property' || step.op === 'enable-event') && resolveSetName(step.set) === null) {
     problems.push(`${label}: field 'set' is neither a GUID nor a known set name: '${step.set}'`)
@@ -90,8 +90,34 @@ function semantic(step: Step, label: string, problems: string[]): void {
   }
 }
 
-/** Collapses anyOf noise: for a union of literals, one "must be one of" message. */
+/**
+ * Collapses anyOf noise. For a union of objects, only the branch that came closest (fewest errors)
+ * speaks; for a union of literals, one "must be one of" message.
+ */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
+  return literalUnions(closestBranches(errors))
+}
+
+function closestBranches(errors: ErrorObject[]): ErrorObject[] {
+  let out = errors
+  for (const union of errors.filter((e) => e.keyword === 'anyOf')) {
+    const prefix = `${union.schemaPath}/`
+    const branches = new Map<string, ErrorObject[]>()
+    for (const e of out) {
+      if (!e.schemaPath.startsWith(prefix)) continue
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0]
+      branches.set(branch, [...(branches.get(branch) ?? []), e])
+    }
+    // A union of plain literals is summarised by literalUnions instead.
+    if ([...branches.values()].every((list) => list.every((e) => e.keyword === 'const'))) continue
+    let best: string | null = null
+    for (const [branch, list] of branches) if (best === null || list.length < branches.get(best)!.length) best = branch
+    out = out.filter((e) => e === union ? false : !e.schemaPath.startsWith(prefix) || e.schemaPath.startsWith(`${prefix}${best}/`))
+  }
+  return out
+}
+
+function literalUnions(errors: ErrorObject[]): ErrorObject[] {
   const byPath = new Map<string, ErrorObject[]>()
   for (const e of errors) {
     const list = byPath.get(e.instancePath) ?? []
@@ -121,9 +147,9 @@ function dedupe(errors: ErrorObject[]): ErrorObject[] {
   })
 }
 
-function describe(e: ErrorObject, _base: string): string {
+function describe(e: ErrorObject, whole: string): string {
   const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.')
-  const where = field ? `field '${field}'` : 'the scenario'
+  const where = field ? `field '${field}'` : whole
   switch (e.keyword) {
     case 'additionalProperties':
       return `${where} has an unknown field '${e.params.additionalProperty}'`
