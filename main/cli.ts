@@ -238,7 +238,8 @@ async function checkCommand(args: string[]): Promise<number> {
     console.log(`${r.preset.padEnd(width)}  ${r.result.padEnd(6)}  ${String(r.report.frames.delivered).padStart(6)}  ${String(r.report.frames.dropped).padStart(7)}  ${String(findings).padStart(8)}  ${note}`)
   }
   const failed = rows.filter((r) => r.result === 'fail').length
-  console.log(`${rows.length - failed} passed, ${failed} failed (${rows.filter((r) => r.result === 'skip').length} skipped)`)
+  const skipped = rows.filter((r) => r.result === 'skip').length
+  console.log(`${rows.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`)
   if (values.report) {
     const out = { driver: driver.name, presets: rows.map((r) => ({ preset: r.preset, result: r.result, report: r.report })) }
     await writeAtomic(values.report, `${JSON.stringify(out, null, 2)}\n`)

@@ -1,0 +1,81 @@
+/**
+ * npm run bench: the speed of the emulation, measured in one run on this machine.
+ *
+ * 1. The capture preset (YUY2 640x480 at 30 fps, 10 virtual seconds) with full tracing: virtual time
+ *    over wall time. Target: >= 200x real time.
+ * 2. SRB round trips per second on a control-only scenario (SRB_GET_STREAM_STATE to a minidriver that
+ *    completes at once, class synchronization on, full tracing). Target: >= 1,000,000 per second.
+ *
+ * Each is run several times in the same process; the best and the median are printed (the first runs
+ * include JIT warm-up). `--json` prints the figures as JSON for the README.
+ */
+import { buildPreset } from '../main/client/scenario/presets.js'
+import type { Scenario } from '../main/client/scenario/schema.js'
+import { compileDriver, type CompiledDriver } from '../main/host/compile.js'
+import { Session } from '../main/host/session.js'
+
+const RUNS = 5
+const CAPTURE_SECONDS = 10
+const ROUND_TRIPS = 1_000_000
+
+async function compiled(file: string): Promise<CompiledDriver> {
+  const r = await compileDriver(file)
+  if (!r.ok) throw new Error(`${file} does not compile: ${JSON.stringify(r.errors)}`)
+  return r.driver
+}
+
+function stats(values: number[]): { best: number; median: number } {
+  const sorted = [...values].sort((a, b) => b - a)
+  return { best: sorted[0], median: sorted[Math.floor(sorted.length / 2)] }
+}
+
+function captureRatio(driver: CompiledDriver): number {
+  const scenario = buildPreset('capture', { durationNs: CAPTURE_SECONDS * 1e9 })
+  const report = new Session({ driver, scenario, timeLimitNs: (CAPTURE_SECONDS + 60) * 1e9, trace: true }).run()
+  if (report.result !== 'pass') throw new Error(`capture run failed: ${report.failures.join('; ')}`)
+  return report.virtualTimeNs / 1e6 / report.wallTimeMs
+}
+
+function roundTrips(driver: CompiledDriver): { perSecond: number; traceEvents: number } {
+  const scenario: Scenario = {
+    name: 'control-only',
+    steps: [{ op: 'start-device' }, { op: 'open-stream', stream: 0 }, { op: 'get-state', stream: 0, count: ROUND_TRIPS }, { op: 'close-stream', stream: 0 }, { op: 'stop-device' }],
+  }
+  const report = new Session({ driver, scenario, timeLimitNs: 1e15, trace: true }).run()
+  if (report.result !== 'pass') throw new Error(`control run failed: ${report.failures.join('; ')}`)
+  const trips = report.srbs.byCommand.SRB_GET_STREAM_STATE ?? 0
+  return { perSecond: trips / (report.wallTimeMs / 1000), traceEvents: report.traceEvents }
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json')
+  const testcap = await compiled('examples/testcap.ts')
+  const control = await compiled('bench/controlDriver.ts')
+  const ratios: number[] = []
+  const trips: number[] = []
+  let events = 0
+  for (let i = 0; i < RUNS; i++) {
+    ratios.push(captureRatio(testcap))
+    const r = roundTrips(control)
+    trips.push(r.perSecond)
+    events = r.traceEvents
+  }
+  const capture = stats(ratios)
+  const control1 = stats(trips)
+  const result = {
+    node: process.version,
+    capturePreset: { virtualSeconds: CAPTURE_SECONDS, ratioBest: Math.round(capture.best), ratioMedian: Math.round(capture.median), target: 200 },
+    controlRoundTrips: { roundTrips: ROUND_TRIPS, perSecondBest: Math.round(control1.best), perSecondMedian: Math.round(control1.median), traceEventsPerRun: events, target: 1_000_000 },
+  }
+  if (json) {
+    console.log(JSON.stringify(result, null, 2))
+    return
+  }
+  const ok = (v: number, t: number) => (v >= t ? 'meets' : 'BELOW')
+  console.log(`Minidriver Workbench benchmark (${process.version}, ${RUNS} runs each, full tracing)`)
+  console.log(`  capture preset, ${CAPTURE_SECONDS} s virtual:  ${capture.best.toFixed(0)}x real time best, ${capture.median.toFixed(0)}x median   (target >= 200x: ${ok(capture.median, 200)})`)
+  console.log(`  control SRB round trips:           ${(control1.best / 1e6).toFixed(2)} M/s best, ${(control1.median / 1e6).toFixed(2)} M/s median   (target >= 1 M/s: ${ok(control1.median, 1e6)})`)
+  console.log(`  (${ROUND_TRIPS.toLocaleString('en')} round trips per run, ${events.toLocaleString('en')} trace events recorded per run)`)
+}
+
+await main()

@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import * as path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { generatedDocs } from '../main/host/docs/generated.js'
+
+/**
+ * The layer rules drawn in each folder's README: imports point one way only, the simulation core uses
+ * no Node or Electron, and nothing the tests or the CLI load imports electron.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const LAYERS = ['sim', 'hw', 'classdriver', 'client', 'host'] as const
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name)
+    return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') ? [full] : []
+  })
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1])
+}
+
+/** npm packages each layer may use (besides its own and lower layers). */
+const PACKAGES: Record<(typeof LAYERS)[number], RegExp> = {
+  sim: /^$/,
+  hw: /^$/,
+  classdriver: /^$/,
+  client: /^(@sinclair\/typebox|ajv|jsonc-parser)$/,
+  host: /^(node:.*|esbuild|ajv|@sinclair\/typebox|jsonc-parser)$/,
+}
+
+describe('architecture', () => {
+  for (const layer of LAYERS) {
+    it(`main/${layer} imports only ${LAYERS.slice(0, LAYERS.indexOf(layer) + 1).join(', ')}${layer === 'host' ? ' and Node' : ''}`, () => {
+      const allowed = LAYERS.slice(0, LAYERS.indexOf(layer) + 1)
+      const problems: string[] = []
+      for (const file of files(path.join(ROOT, 'main', layer))) {
+        for (const spec of imports(file)) {
+          if (spec.startsWith('.')) {
+            const target = path.relative(path.join(ROOT, 'main'), path.resolve(path.dirname(file), spec)).split(path.sep)[0]
+            if (!allowed.includes(target as never)) problems.push(`${path.relative(ROOT, file)} imports ${spec} (layer ${target})`)
+          } else if (!PACKAGES[layer].test(spec)) {
+            problems.push(`${path.relative(ROOT, file)} imports '${spec}'`)
+          }
+        }
+      }
+      expect(problems).toEqual([])
+    })
+  }
+
+  it('imports electron only in the Electron entry (main/index.ts)', () => {
+    const offenders = [...files(path.join(ROOT, 'main')), ...files(path.join(ROOT, 'test')), ...files(path.join(ROOT, 'bench'))]
+      .filter((f) => imports(f).includes('electron'))
+      .map((f) => path.relative(ROOT, f))
+    expect(offenders).toEqual(['main/index.ts'])
+  })
+
+  it('has a README stating the rule in every layer folder', () => {
+    for (const layer of LAYERS) expect(readFileSync(path.join(ROOT, 'main', layer, 'README.md'), 'utf8')).toMatch(/\*\*Layer rule:\*\*/)
+  })
+
+  it('keeps the generated documentation pages current (npm run docs)', () => {
+    for (const [file, text] of Object.entries(generatedDocs())) expect(readFileSync(path.join(ROOT, file), 'utf8'), file).toBe(text)
+  })
+})
