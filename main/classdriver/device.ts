@@ -109,6 +109,8 @@ export class StreamClassDevice implements SrbWatcher {
   readonly streams: StreamInstance[] = []
   /** SRBs the minidriver owns now (delivered, not completed). */
   readonly held = new HeldSrbs()
+  /** The data SRB each client buffer is in while it is in flight (for the PIO/DMA mode check). */
+  readonly buffersInFlight = new Map<Allocation, Srb>()
   readonly deviceQueue: RequestQueue
   dmaBuffer: Allocation | null = null
   power = 1
@@ -319,6 +321,7 @@ export class StreamClassDevice implements SrbWatcher {
     srb._ScatterGatherBuffer = sg
     srb._NumberOfPhysicalPages = pages
     srb._buffers = buffers
+    for (const b of buffers) this.buffersInFlight.set(b.alloc, srb)
     return this.submit(stream.data, srb)
   }
 
@@ -450,6 +453,7 @@ export class StreamClassDevice implements SrbWatcher {
       for (const b of srb._buffers as DataBuffer[]) {
         b.alloc.mappedForDevice = false
         b.alloc.locked = false
+        this.buffersInFlight.delete(b.alloc)
       }
     }
     const request = srb._request as IoRequest

@@ -19,6 +19,8 @@ interface SpinLockState {
  */
 export class KernelServices {
   private readonly spinLocks = new WeakMap<object, SpinLockState>()
+  /** Streams already reported for CPU copies into buffers they declared DMA-only. */
+  private readonly pioReported = new WeakSet<object>()
 
   constructor(private readonly driver: StreamClassDriver) {}
 
@@ -145,6 +147,7 @@ export class KernelServices {
     const m = Math.min(n, source.length)
     destination.set(m === source.length ? source : source.subarray(0, m))
     this.chargePio(n)
+    this.checkPio(destination, service)
   }
 
   fillMemory(destination: Uint8Array, length: number, fill: number, service = 'RtlFillMemory'): void {
@@ -153,6 +156,20 @@ export class KernelServices {
     const n = this.checkLength(destination, length, service)
     destination.fill(fill & 0xff, 0, n)
     this.chargePio(n)
+    this.checkPio(destination, service)
+  }
+
+  /** A CPU copy into a data buffer of a stream that declared Pio = FALSE (streamclass.md 10 #30). */
+  private checkPio(destination: Uint8Array, service: string): void {
+    const r = this.driver.machine.memory.resolveView(destination)
+    if (r === null) return
+    for (const device of this.driver.devices) {
+      const srb = device.buffersInFlight.get(r.alloc)
+      const stream = srb?._StreamObject
+      if (!stream || stream.Pio || this.pioReported.has(stream)) continue
+      this.pioReported.add(stream)
+      this.driver.verifier.report('dma-mode-mismatch', `${service} into a data buffer of stream ${stream.StreamNumber}, whose stream object says Pio = FALSE`)
+    }
   }
 
   private checkLength(destination: Uint8Array, length: number, service: string): number {

@@ -265,6 +265,13 @@ describe('service rules', () => {
     expect(typo.report.run.completed).toBe(true)
   })
 
+  it('dma-mode-mismatch: a CPU copy into the buffer of a stream that declared Pio = FALSE', async () => {
+    const driver = probe(`open: (stream) => { stream.Pio = S.FALSE; stream.Dma = S.TRUE },
+      data: (srb) => { S.RtlFillMemory(srb.CommandData.DataBufferArray[0].Data, 16, 0x80); reads.push(srb); S.StreamClassStreamNotification(S.ReadyForNextStreamDataRequest, srb.StreamObject); return true },`)
+    const { rules } = await runDriver(driver, [...ONE_READ] as never)
+    expect(rules).toEqual(['dma-mode-mismatch'])
+  })
+
   it('obsolete-api: StreamClassReenumerateStreams', async () => {
     const { rules } = await runDriver(getState(`S.StreamClassReenumerateStreams(ext, 208); srb.Status = S.STATUS_SUCCESS; completeControl(srb)`), [...GET] as never)
     expect(rules).toEqual(['obsolete-api'])

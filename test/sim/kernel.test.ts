@@ -136,6 +136,20 @@ describe('kernel', () => {
     expect(later.startedAt).toBe(-1)
   })
 
+  it('runs ready work on every free CPU at once, and queues the rest', () => {
+    const k = new Kernel({ cpus: 2 })
+    const starts: string[] = []
+    for (const name of ['a', 'b', 'c']) {
+      const w = new Work(PASSIVE_LEVEL, () => {
+        starts.push(`${name}@${k.now()} on ${k.currentCpu!.index}`)
+        k.charge(10 * US)
+      }, null)
+      k.submit(w, 0)
+    }
+    k.runUntil(Infinity)
+    expect(starts).toEqual(['a@0 on 0', 'b@0 on 1', `c@${10 * US} on 0`])
+  })
+
   it('advances to the limit when idle', () => {
     const k = new Kernel()
     expect(k.runUntil(5 * US)).toBe(5 * US)
