@@ -30,6 +30,8 @@ export class Allocation {
     readonly kind: AllocationKind,
     readonly owner: string,
     readonly bytes: Uint8Array,
+    /** The page-rounded store behind `bytes`: what a bus master can reach through the last page. */
+    readonly backing: Uint8Array,
     pages: number[],
     /** Bumped each time the block is handed to the device again, so stale mappings are detectable. */
     public generation: number,
@@ -101,7 +103,7 @@ export class PhysicalMemory {
     // Round the backing store up to whole pages so physical windows never run past its end.
     const backing = new Uint8Array(pageCount * PAGE_SIZE)
     const bytes = backing.subarray(0, size)
-    const alloc = new Allocation(id, options.kind, options.owner, bytes, pages, 1)
+    const alloc = new Allocation(id, options.kind, options.owner, bytes, backing, pages, 1)
     this.allocations.push(alloc)
     for (let i = 0; i < pages.length; i++) this.pageTable.set(pages[i], id * 0x100000 + i)
     this.byBuffer.set(backing.buffer, alloc)
@@ -131,6 +133,42 @@ export class PhysicalMemory {
     const alloc = this.allocations[Math.floor(entry / 0x100000)]!
     const offset = (entry % 0x100000) * PAGE_SIZE + (address % PAGE_SIZE)
     return { alloc, offset }
+  }
+
+  /**
+   * Walks [address, address + length) in runs that are contiguous both physically and within one
+   * allocation (or unbacked), so a bus master moves each run with one copy. `at` is the run's offset
+   * from `address`.
+   */
+  forEachRun(address: number, length: number, visit: (alloc: Allocation | null, offset: number, at: number, runLength: number) => void): void {
+    let pos = 0
+    while (pos < length) {
+      const a = address + pos
+      const page = Math.floor(a / PAGE_SIZE)
+      const entry = this.pageTable.get(page)
+      const inPage = PAGE_SIZE - (a % PAGE_SIZE)
+      let run = Math.min(inPage, length - pos)
+      if (entry === undefined) {
+        let p = page + 1
+        while (pos + run < length && !this.pageTable.has(p)) {
+          run = Math.min(run + PAGE_SIZE, length - pos)
+          p++
+        }
+        visit(null, 0, pos, run)
+      } else {
+        const allocId = Math.floor(entry / 0x100000)
+        let index = entry % 0x100000
+        let p = page + 1
+        while (pos + run < length && this.pageTable.get(p) === allocId * 0x100000 + index + 1) {
+          run = Math.min(run + PAGE_SIZE, length - pos)
+          p++
+          index++
+        }
+        const alloc = this.allocations[allocId]!
+        visit(alloc, (entry % 0x100000) * PAGE_SIZE + (a % PAGE_SIZE), pos, run)
+      }
+      pos += run
+    }
   }
 
   /** Copies `length` bytes at physical `address` into `dest` (DMA read). Unbacked memory reads as 0xFF. */
