@@ -314,6 +314,8 @@ export class StreamClassDevice implements SrbWatcher {
       pages += b.alloc.pages.length
       b.alloc.locked = true
       b.alloc.mappedForDevice = true
+      // A new mapping: descriptors queued for the previous one are stale from now on.
+      b.alloc.generation++
     }
     const srb = this.newSrb(stream.data, command, stream, { DataBufferArray: headers }, request, headers.length)
     for (const h of headers) h._srb = srb
@@ -578,7 +580,8 @@ export class StreamClassDevice implements SrbWatcher {
       Reserved: 0,
     }))
     if (typeof this.initData.HwInterrupt === 'function' && res.interrupt !== null) {
-      const vector = this.machine.intaVector
+      // MSI resources come on the message vector (latched, not shared); INTx on the shared line.
+      const vector = res.interrupt.mode === 'latched' ? this.machine.msiVector : this.machine.intaVector
       this.interrupt = vector.connect(this.initData.HwInterrupt.name || 'HwInterrupt', this.isr.service, this.interruptLock)
       this.syncIrql = vector.irql
     }
@@ -730,7 +733,7 @@ export class StreamClassDevice implements SrbWatcher {
   }
 
   private disconnectInterrupt(): void {
-    if (this.interrupt !== null) this.machine.intaVector.disconnect(this.interrupt)
+    if (this.interrupt !== null) this.interrupt.vector.disconnect(this.interrupt)
     this.interrupt = null
     this.syncIrql = DISPATCH_LEVEL
   }

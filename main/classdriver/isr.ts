@@ -24,7 +24,9 @@ export class InterruptService {
     const fn = d.initData.HwInterrupt
     if (typeof fn !== 'function') return false
     const k = d.kernel
-    const asserting = d.card.interruptAsserted()
+    const vector = d.interrupt?.vector ?? d.machine.intaVector
+    // A message-signalled interrupt is the card's by construction: nothing is shared on its vector.
+    const asserting = vector.mode === 'latched' || d.card.interruptAsserted()
     if (!asserting) this.spurious++
     if (d.synchronized && d.priority.activeLower > 0) {
       if (d.card.interruptsEnabled() && !this.lowerReported) {
@@ -37,7 +39,6 @@ export class InterruptService {
       }
       if (d.settings.interruptDuringLowerPriority === 'lost') return false
     }
-    const vector = d.machine.intaVector
     if (vector.consecutive >= vector.stormThreshold - 1) d.invoker.captureNextLocation = true
     const cpu = k.currentCpu
     const start = cpu === null ? 0 : cpu.clock

@@ -1,4 +1,5 @@
 import type { StreamHeader } from '../classdriver/srb.js'
+import type { PKSDATAFORMAT } from '../classdriver/wdk/ks.js'
 
 /** The report's frame counts. */
 export interface FrameCounts {
@@ -13,7 +14,10 @@ export interface FrameCounts {
  * plugs in a checker that decodes them; it returns what it found.
  */
 export interface FrameContentChecker {
-  check(header: StreamHeader, streamNumber: number): { torn: boolean; stale: boolean; sequence: number | null }
+  /** Judges one buffer of a stream opened with `format`. */
+  check(header: StreamHeader, streamNumber: number, format: PKSDATAFORMAT): { torn: boolean; stale: boolean; sequence: number | null }
+  /** The stream entered RUN: the card's frame sequence may start again. */
+  resume(streamNumber: number): void
 }
 
 /**
@@ -33,7 +37,8 @@ export class FrameTracker {
   private lastPicture = -1
   private deliveredThisRun = 0
   private lastDropCount = 0
-  private lastSequence = -1
+  /** The format the stream was opened with (what the application expects in each buffer). */
+  format: PKSDATAFORMAT | null = null
 
   constructor(
     readonly streamNumber: number,
@@ -56,7 +61,11 @@ export class FrameTracker {
     this.lastPicture = -1
     this.deliveredThisRun = 0
     this.lastDropCount = 0
-    this.lastSequence = -1
+  }
+
+  /** The stream entered RUN (the card restarts its sequence with each run). */
+  resume(): void {
+    this.checker?.resume(this.streamNumber)
   }
 
   /** One buffer completed with success. */
@@ -75,11 +84,10 @@ export class FrameTracker {
       }
       this.lastDropCount = fi._DropCount
     }
-    if (this.checker !== null) {
-      const r = this.checker.check(header, this.streamNumber)
+    if (this.checker !== null && this.format !== null) {
+      const r = this.checker.check(header, this.streamNumber, this.format)
       if (r.torn) this.torn++
-      if (r.stale || (r.sequence !== null && r.sequence <= this.lastSequence)) this.stale++
-      if (r.sequence !== null) this.lastSequence = Math.max(this.lastSequence, r.sequence)
+      if (r.stale) this.stale++
     }
   }
 

@@ -339,6 +339,7 @@ export class KsClient {
         const srb = yield* this.await<Srb>((done) => d.setState(s.instance, state, done))
         if (srb._Status === STATUS_SUCCESS) {
           if (state === ks.KSSTATE_STOP && s.state !== ks.KSSTATE_STOP) s.tracker.restart()
+          if (state === ks.KSSTATE_RUN && s.state !== ks.KSSTATE_RUN) s.tracker.resume()
           s.state = state
         }
         return this.checkStatus(srb._Status, undefined, `set-state ${step.state} on stream ${s.number}`)
@@ -489,6 +490,7 @@ export class KsClient {
       tracker = new FrameTracker(number, kind === 'video' ? this.hardware.frameChecker : null)
       this.trackers.set(number, tracker)
     }
+    tracker.format = instance.format ?? null
     this.streams.set(number, {
       number,
       instance: instance!,

@@ -5,6 +5,11 @@ import { Neighbour } from '../hw/neighbour.js'
 import { SoftwareDevice } from '../hw/softwareDevice.js'
 import { STUB_INT_EVENT, StubCard } from '../hw/stubCard.js'
 import { parseDuration, US } from '../sim/time.js'
+import type { StepOf } from '../client/scenario/schema.js'
+import { FaultInjector, type FaultRequest } from '../hw/vcap1/faultInjector.js'
+import { PATTERN_STAMP } from '../hw/vcap1/patterns.js'
+import { Vcap1Card } from '../hw/vcap1/vcap1.js'
+import { StampFrameChecker } from './stampFrameChecker.js'
 
 export type CardName = 'vcap1' | 'stub' | 'none'
 
@@ -12,6 +17,31 @@ export interface InstalledCard {
   name: CardName
   device: PciDevice
   control: HardwareControl
+  /** The VCAP-1 model, when that is the card (the session connects its findings and removal). */
+  vcap1?: Vcap1Card
+}
+
+/** Card options from the scenario's `device` object. */
+export interface CardOptions {
+  neighbour?: boolean
+  bandwidthMBps?: number
+  iommu?: boolean
+  msi?: boolean
+}
+
+/** A scenario fault step as the card's fault request (durations in ns). */
+export function faultRequest(step: StepOf<'fault'>): FaultRequest {
+  return {
+    fault: step.fault,
+    count: step.count,
+    probability: step.probability,
+    at: step.at === undefined ? undefined : parseDuration(step.at),
+    duration: step.duration === undefined ? undefined : parseDuration(step.duration),
+    register: step.register,
+    access: step.access,
+    scope: step.scope,
+    value: step.value,
+  }
 }
 
 /** Which card a driver runs on when the scenario says 'auto': VCAP-1 if it programs VCAP-1 registers. */
@@ -23,8 +53,8 @@ export function autoCard(workbenchImports: Set<string>): CardName {
  * Builds the card a scenario asks for and plugs it into the machine, with the scenario-facing fault
  * control for it. Faults are out of band: nothing here is reachable from the driver's registers.
  */
-export function installCard(name: CardName, machine: Machine, neighbour: boolean): InstalledCard {
-  const extra = neighbour ? new Neighbour(machine) : null
+export function installCard(name: CardName, machine: Machine, options: CardOptions = {}): InstalledCard {
+  const extra = options.neighbour ? new Neighbour(machine) : null
   switch (name) {
     case 'none': {
       const device = new SoftwareDevice()
@@ -63,8 +93,20 @@ export function installCard(name: CardName, machine: Machine, neighbour: boolean
         },
       }
     }
-    case 'vcap1':
-      throw new Error('the VCAP-1 card model is not part of this build yet; use "card": "stub" or "none"')
+    case 'vcap1': {
+      const card = new Vcap1Card(machine.kernel, { bandwidthMBps: options.bandwidthMBps, iommu: options.iommu, msi: options.msi })
+      machine.plug(card)
+      return {
+        name,
+        device: card,
+        vcap1: card,
+        control: {
+          frameChecker: new StampFrameChecker(() => (card.video.pattern & PATTERN_STAMP) !== 0),
+          faultNames: () => FaultInjector.ids(),
+          injectFault: (step) => card.faults.inject(faultRequest(step)),
+        },
+      }
+    }
   }
 }
 

@@ -1,9 +1,10 @@
 import * as esbuild from 'esbuild'
 import * as path from 'node:path'
 import * as strmini from '../classdriver/strmini.js'
+import * as vcap1 from '../hw/vcap1/driverApi.js'
 
 /** The workbench modules of this build and their exports. */
-export const WORKBENCH_MODULE_OBJECTS: Record<string, Record<string, unknown>> = { strmini }
+export const WORKBENCH_MODULE_OBJECTS: Record<string, Record<string, unknown>> = { strmini, vcap1 }
 export const DEFAULT_MODULE_EXPORTS: ModuleExports = Object.fromEntries(Object.entries(WORKBENCH_MODULE_OBJECTS).map(([name, m]) => [name, Object.keys(m)]))
 
 /** A compile problem at a place in the user's source (1-based line and column). */

@@ -61,7 +61,7 @@ export class Session {
     const settings = resolveSettings({ ...(scenario.settings as Partial<ClassDriverSettings>), ...options.settings })
     const requested = scenario.device?.card ?? 'auto'
     const cardName: CardName = requested === 'auto' ? autoCard(options.driver.workbenchImports) : requested
-    this.card = installCard(cardName, this.machine, scenario.device?.neighbour ?? false)
+    this.card = installCard(cardName, this.machine, scenario.device ?? {})
     this.locator = new DriverLocator(options.driver, this.scriptName)
     this.classDriver = new StreamClassDriver(
       this.machine,
@@ -73,6 +73,8 @@ export class Session {
       options.driver.name.replace(/^.*\//, '').replace(/\.[tj]s$/, ''),
     )
     this.services = new KernelServices(this.classDriver)
+    const verifier = this.classDriver.verifier
+    this.card.vcap1?.setFindings({ report: (rule, message) => verifier.report(rule, message) })
   }
 
   /** Runs the scenario to its end (or the time limit, or a bug check) and returns the report. */
@@ -122,6 +124,8 @@ export class Session {
       }
       void status
       this.device = this.classDriver.addDevice(this.card.device)
+      const device = this.device
+      if (this.card.vcap1) this.card.vcap1.onSurpriseRemoval = () => device.surpriseRemove(() => {})
       this.client = new KsClient(kernel, this.machine.memory, this.device, this.card.control)
       this.client.start(this.options.scenario, () => {
         kernel.stopped = true

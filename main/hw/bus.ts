@@ -15,6 +15,8 @@ interface Region {
   device: PciDevice
   bar: number
   track: number
+  /** Interned event names per (offset, direction), built on first use: "read VID_STATUS". */
+  names: Map<number, number>
 }
 
 /**
@@ -25,18 +27,14 @@ interface Region {
 export class Bus {
   private readonly regions: Region[] = []
   private last: Region | null = null
-  private readonly readName: number
-  private readonly writeName: number
   private readonly mmioArgs: number
 
   constructor(private readonly kernel: Kernel) {
     const t = kernel.trace
-    this.readName = t.strings.intern('read')
-    this.writeName = t.strings.intern('write')
     this.mmioArgs = t.defineArgs('mmio', [
-      { name: 'offset', format: 'hex' },
       { name: 'value', format: 'hex' },
       { name: 'size', format: 'int' },
+      { name: 'fields', format: 'string' },
     ])
   }
 
@@ -50,6 +48,7 @@ export class Bus {
       device,
       bar,
       track: this.kernel.trace.defineTrack({ name: `MMIO ${device.name} BAR${bar}`, group: 'Hardware', kind: 'instants', order: 100 + n }),
+      names: new Map(),
     }
     this.regions.push(region)
     return { physical: region.physical, va: region.va }
@@ -67,7 +66,7 @@ export class Bus {
     const r = this.find(address, size)
     const offset = address - r.va
     const value = r.device.mmioRead(r.bar, offset, size) >>> 0
-    k.trace.instant(r.track, k.now(), this.readName, this.mmioArgs, offset, value, size)
+    if (k.trace.enabled) k.trace.instant(r.track, k.now(), this.nameOf(r, offset, 0), this.mmioArgs, value, size, this.fieldsOf(r, offset, value))
     k.charge(k.costs.registerRead)
     return value
   }
@@ -78,9 +77,27 @@ export class Bus {
     const r = this.find(address, size)
     const offset = address - r.va
     const v = size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff)
-    k.trace.instant(r.track, k.now(), this.writeName, this.mmioArgs, offset, v, size)
+    if (k.trace.enabled) k.trace.instant(r.track, k.now(), this.nameOf(r, offset, 1), this.mmioArgs, v, size, this.fieldsOf(r, offset, v))
     r.device.mmioWrite(r.bar, offset, size, v)
     k.charge(k.costs.registerWrite)
+  }
+
+  /** "read VID_STATUS" / "write 0x304": the register's name from the device's map, else the offset. */
+  private nameOf(r: Region, offset: number, write: 0 | 1): number {
+    const key = offset * 2 + write
+    let id = r.names.get(key)
+    if (id === undefined) {
+      const register = r.device.registerName?.(r.bar, offset) ?? `0x${offset.toString(16).padStart(3, '0')}`
+      id = this.kernel.trace.strings.intern(`${write ? 'write' : 'read'} ${register}`)
+      r.names.set(key, id)
+    }
+    return id
+  }
+
+  /** The value decoded by field, interned (0 when the device has no decoding for it). */
+  private fieldsOf(r: Region, offset: number, value: number): number {
+    const text = r.device.decodeValue?.(r.bar, offset, value)
+    return text ? this.kernel.trace.strings.intern(text) : 0
   }
 
   private find(address: number, size: number): Region {

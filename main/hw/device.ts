@@ -34,4 +34,6 @@ export interface PciDevice {
   surpriseRemove(): void
   /** Register names for the trace's MMIO decoding, when the device has a register map. */
   registerName?(bar: number, offset: number): string | null
+  /** A value decoded by field ("VID_CTRL RUN=1 LATE_START=1"), or null when the name says it all. */
+  decodeValue?(bar: number, offset: number, value: number): string | null
 }

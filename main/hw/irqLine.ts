@@ -14,12 +14,18 @@ export class IrqLine {
   private readonly outputs: IrqOutput[] = []
   private level = false
   private sink: IrqSink | null = null
+  private messageSink: IrqSink | null = null
 
   constructor(readonly name: string) {}
 
   connect(sink: IrqSink): void {
     this.sink = sink
     if (this.level) sink.setLevel(true)
+  }
+
+  /** Where message-signalled interrupts of the devices on this slot go (the MSI vector). */
+  connectMessages(sink: IrqSink): void {
+    this.messageSink = sink
   }
 
   /** A device's pin on this wire. */
@@ -47,9 +53,9 @@ export class IrqLine {
     this.sink?.setLevel(level)
   }
 
-  /** @internal an MSI-style message from one device */
+  /** @internal an MSI message from one device */
   message(): void {
-    this.sink?.signal()
+    ;(this.messageSink ?? this.sink)?.signal()
   }
 }
 

@@ -14,6 +14,8 @@ export interface MachineOptions extends KernelOptions {
 /** Where the emulated PCI slot's INTA# is routed. */
 export const INTA_LEVEL = 11
 export const INTA_VECTOR = 0x3b
+/** The message-signalled vector a device gets when MSI is enabled. */
+export const MSI_VECTOR = 0x61
 
 /**
  * The emulated computer: kernel, interrupt controller, physical memory, the MMIO bus, and one shared
@@ -26,6 +28,8 @@ export class Machine {
   readonly bus: Bus
   readonly inta: IrqLine
   readonly intaVector: InterruptVector
+  /** Latched (edge-like, unshared) vector for MSI messages. */
+  readonly msiVector: InterruptVector
   readonly devices: PciDevice[] = []
 
   constructor(options: MachineOptions = {}) {
@@ -36,6 +40,8 @@ export class Machine {
     this.inta = new IrqLine('INTA#')
     this.intaVector = this.interrupts.vector(INTA_VECTOR, DEVICE_IRQL, 'level')
     this.inta.connect(this.intaVector)
+    this.msiVector = this.interrupts.vector(MSI_VECTOR, DEVICE_IRQL, 'latched')
+    this.inta.connectMessages(this.msiVector)
   }
 
   plug(device: PciDevice): void {

@@ -88,6 +88,8 @@ export interface AllocateOptions {
 export class PhysicalMemory {
   /** page number -> allocation id * 2^20 + page index within it */
   private readonly pageTable = new Map<number, number>()
+  /** Pages of freed allocations, same encoding, until they are handed out again (to name what a stray DMA hit). */
+  private readonly freedPageTable = new Map<number, number>()
   private readonly allocations: (Allocation | undefined)[] = [undefined]
   private readonly byBuffer = new WeakMap<ArrayBufferLike, Allocation>()
   /** Probability that the next page of a scattered allocation follows the previous one physically. */
@@ -105,7 +107,10 @@ export class PhysicalMemory {
     const bytes = backing.subarray(0, size)
     const alloc = new Allocation(id, options.kind, options.owner, bytes, backing, pages, 1)
     this.allocations.push(alloc)
-    for (let i = 0; i < pages.length; i++) this.pageTable.set(pages[i], id * 0x100000 + i)
+    for (let i = 0; i < pages.length; i++) {
+      this.pageTable.set(pages[i], id * 0x100000 + i)
+      this.freedPageTable.delete(pages[i])
+    }
     this.byBuffer.set(backing.buffer, alloc)
     return alloc
   }
@@ -116,7 +121,10 @@ export class PhysicalMemory {
     alloc.freed = true
     alloc.locked = false
     alloc.mappedForDevice = false
-    for (const page of alloc.pages) this.pageTable.delete(page)
+    for (let i = 0; i < alloc.pages.length; i++) {
+      this.pageTable.delete(alloc.pages[i])
+      this.freedPageTable.set(alloc.pages[i], alloc.id * 0x100000 + i)
+    }
   }
 
   /** The allocation a CPU view (Uint8Array) points into, and the view's offset within it. */
@@ -138,19 +146,22 @@ export class PhysicalMemory {
   /**
    * Walks [address, address + length) in runs that are contiguous both physically and within one
    * allocation (or unbacked), so a bus master moves each run with one copy. `at` is the run's offset
-   * from `address`.
+   * from `address`. Pages of a freed allocation come with that allocation (tagged `freed`) until they
+   * are reused, so a stray write can be named.
    */
   forEachRun(address: number, length: number, visit: (alloc: Allocation | null, offset: number, at: number, runLength: number) => void): void {
     let pos = 0
     while (pos < length) {
       const a = address + pos
       const page = Math.floor(a / PAGE_SIZE)
-      const entry = this.pageTable.get(page)
+      const live = this.pageTable.get(page)
+      const table = live !== undefined ? this.pageTable : this.freedPageTable
+      const entry = live ?? this.freedPageTable.get(page)
       const inPage = PAGE_SIZE - (a % PAGE_SIZE)
       let run = Math.min(inPage, length - pos)
       if (entry === undefined) {
         let p = page + 1
-        while (pos + run < length && !this.pageTable.has(p)) {
+        while (pos + run < length && !this.pageTable.has(p) && !this.freedPageTable.has(p)) {
           run = Math.min(run + PAGE_SIZE, length - pos)
           p++
         }
@@ -159,7 +170,7 @@ export class PhysicalMemory {
         const allocId = Math.floor(entry / 0x100000)
         let index = entry % 0x100000
         let p = page + 1
-        while (pos + run < length && this.pageTable.get(p) === allocId * 0x100000 + index + 1) {
+        while (pos + run < length && table.get(p) === allocId * 0x100000 + index + 1) {
           run = Math.min(run + PAGE_SIZE, length - pos)
           p++
           index++

@@ -113,6 +113,7 @@ export const OPS = {
     register: Type.Optional(Type.String()),
     access: Type.Optional(Type.Integer({ minimum: 1 })),
     scope: Type.Optional(Type.Union([Type.Literal('video'), Type.Literal('audio'), Type.Literal('global')])),
+    value: Type.Optional(Type.Number()),
   }),
   repeat: Type.Object(
     { op: Type.Literal('repeat'), times: Type.Integer({ minimum: 1, maximum: 100000 }), steps: Type.Array(Type.Object({ op: Type.String() }, { additionalProperties: true })) },
@@ -144,6 +145,10 @@ export const Device = Type.Object(
     bandwidthMBps: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
     neighbour: Type.Optional(Type.Boolean()),
+    /** VCAP-1: block DMA into memory the card does not own (DATA_WRITE_ABORT) instead of only reporting it. */
+    iommu: Type.Optional(Type.Boolean()),
+    /** VCAP-1: offer MSI (resources say "latched"; the driver sets GCTRL.MSI_MODE). */
+    msi: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )

@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, SETTINGS_DOCS, type ClassDriverSettings } from '../../classdriver/settings.js'
 import { allRules } from '../../classdriver/verifier/rules.js'
 import { PRESETS } from '../../client/scenario/presets.js'
+import { vcap1DriverApi, vcap1RegistersPage } from './vcap1.js'
 
 /**
  * Documentation pages generated from the tables they describe, so they cannot drift: the verifier
@@ -12,6 +13,8 @@ export function generatedDocs(): Record<string, string> {
     'docs/verifier-rules.md': verifierRules(),
     'docs/settings.md': settings(),
     'docs/presets.md': presets(),
+    'docs/vcap1-registers.md': vcap1RegistersPage(HEADER),
+    'main/hw/vcap1/driverApi.ts': vcap1DriverApi(),
   }
 }
 

@@ -65,9 +65,17 @@ export function decodeArgs(recorder: TraceRecorder, t: TraceColumns, row: number
     else if (f.format === 'bool') out[f.name] = v !== 0
     else if (f.format === 'string') out[f.name] = recorder.strings.get(v)
     else if (f.format.startsWith('enum:')) out[f.name] = recorder.enums[f.format.slice(5)]?.[v] ?? v
+    else if (f.format.startsWith('flags:')) out[f.name] = flagNames(recorder.enums[f.format.slice(6)] ?? {}, v)
     else out[f.name] = v
   })
   return out
+}
+
+/** "DONE|TRUNCATED" from a bit set and its bit-index -> name table. */
+function flagNames(bits: Record<number, string>, value: number): string {
+  const names: string[] = []
+  for (let bit = 0; bit < 32; bit++) if (((value >>> bit) & 1) !== 0) names.push(bits[bit] ?? `bit${bit}`)
+  return names.length > 0 ? names.join('|') : '0'
 }
 
 function detailArgs(detail: unknown): Record<string, unknown> {

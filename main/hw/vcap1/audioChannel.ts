@@ -1,0 +1,353 @@
+import type { EventHandle } from '../../sim/eventQueue.js'
+import type { Kernel } from '../../sim/kernel.js'
+import { SECOND } from '../../sim/time.js'
+import { blockAlign, type AudioFormat, type AudioGenerator } from './audioGenerator.js'
+import type { BusMaster, DmaSource } from './busMaster.js'
+import { Descriptor, type DescriptorRing } from './descriptorRing.js'
+import type { InterruptBlock } from './interruptBlock.js'
+import { DESC_WB, ERR, ERR_BIT_INDEX, INT } from './registers.js'
+import type { TimestampCounter } from './timestampCounter.js'
+
+/** Audio FIFO depth and DMA burst (vcap1.md 7.6). */
+export const AUDIO_FIFO_BYTES = 4096
+export const AUDIO_BURST_BYTES = 128
+
+/** Rendered samples of the current descriptor, readable as a DMA source. */
+class RenderedChunk implements DmaSource {
+  bytes = new Uint8Array(0)
+  copy(offset: number, length: number, dst: Uint8Array, dstOffset: number): void {
+    dst.set(this.bytes.subarray(offset, offset + length), dstOffset)
+  }
+}
+
+/**
+ * The audio DMA channel (vcap1.md 7.8): PCM at 48 kHz flows continuously from the generator; each
+ * descriptor is a period that completes when its last sample has been produced. Without a descriptor
+ * the 4 KiB FIFO absorbs about 21 ms, then samples are lost (AUD_LOST_SAMPLES, AUD_OVERRUN) while the
+ * timeline keeps running, and the next chunk carries DISCONTINUITY and the true time of its first
+ * sample. CYCLIC mode loops over the whole ring without clearing OWN (a WaveRT-like common buffer),
+ * with AUD_POSITION as the position register. Data reaches memory in 128-byte bursts as AUD_POSITION
+ * is read, and whole at completion.
+ */
+export class AudioChannel {
+  strict = false
+  cyclic = false
+  generator = 0
+  /** Clock drift of the audio source in ppm (fault #25). */
+  driftPpm = 0
+  /** AUD_POSITION reads wobble by up to this many bursts (fault #25). */
+  positionJitter = 0
+
+  running = false
+  halted = true
+  stopping = false
+  error = 0
+  errorAddress = 0
+  errorDescriptor = 0
+  lostSamples = 0
+  /** Bytes delivered by completed descriptors. */
+  private completedBytes = 0
+  chunkTsLo = 0
+  chunkTsHi = 0
+
+  private format: AudioFormat = { channels: 2, bitsPerSample: 16, sampleRate: 48000 }
+  private frameBytes = 4
+  private runAt = 0
+  /** Sample frames handed to descriptors so far (including those lost to overrun). */
+  private position = 0
+  private chunkIndex = 0
+  private discontinuity = false
+  private readonly desc = new Descriptor()
+  private descHeld = false
+  /** Sample frame index at the start of the held descriptor, and frames flushed to memory so far. */
+  private chunkFirst = 0
+  private chunkFrames = 0
+  private chunkWritten = 0
+  private readonly chunk = new RenderedChunk()
+  private event: EventHandle | null = null
+  private overrunEvent: EventHandle | null = null
+  private stopEvent: EventHandle | null = null
+  private readonly track: number
+  private readonly eventTrack: number
+  private readonly chunkName: number
+  private readonly overrunName: number
+  private readonly haltName: number
+  private readonly errorName: number
+  private readonly args: number
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly ring: DescriptorRing,
+    private readonly port: BusMaster,
+    private readonly irq: InterruptBlock,
+    private readonly ts: TimestampCounter,
+    private readonly audio: AudioGenerator,
+    private readonly rng: { int(lo: number, hi: number): number },
+  ) {
+    const t = kernel.trace
+    this.track = t.defineTrack({ name: 'VCAP-1 audio DMA', group: 'Hardware', kind: 'slices', order: 120 })
+    this.eventTrack = t.defineTrack({ name: 'VCAP-1 audio events', group: 'Hardware', kind: 'instants', order: 121 })
+    this.chunkName = t.strings.intern('period')
+    this.overrunName = t.strings.intern('AUD_OVERRUN')
+    this.haltName = t.strings.intern('HALTED')
+    this.errorName = t.strings.intern('DMA error')
+    this.args = t.defineArgs('vcap1.audio', [
+      { name: 'descriptor', format: 'int' },
+      { name: 'bytes', format: 'int' },
+      { name: 'first sample', format: 'int' },
+    ])
+  }
+
+  /** Sample frames the source has produced since RUN at `t`. */
+  private produced(t: number): number {
+    const rate = this.format.sampleRate * (1 + this.driftPpm * 1e-6)
+    return Math.max(0, Math.floor(((t - this.runAt) * rate) / SECOND))
+  }
+
+  /** When sample frame `n` has been produced. */
+  private timeOfSample(n: number): number {
+    const rate = this.format.sampleRate * (1 + this.driftPpm * 1e-6)
+    return this.runAt + Math.ceil((n * SECOND) / rate)
+  }
+
+  private get fifoFrames(): number {
+    return Math.floor(AUDIO_FIFO_BYTES / this.frameBytes)
+  }
+
+  /** AUD_STATUS.FIFO_FILL in percent. */
+  fifoPercent(): number {
+    if (!this.running || this.descHeld) return 0
+    const level = this.produced(this.kernel.now()) - this.position
+    return Math.min(100, Math.round((Math.max(0, level) / this.fifoFrames) * 100))
+  }
+
+  /** AUD_POSITION: bytes written into the current descriptor, in whole bursts. Flushes them to memory. */
+  readPosition(): number {
+    if (!this.descHeld) return 0
+    const now = this.kernel.now()
+    const frames = Math.min(this.chunkFrames, Math.max(0, this.produced(now) - this.chunkFirst))
+    let bytes = Math.floor((frames * this.frameBytes) / AUDIO_BURST_BYTES) * AUDIO_BURST_BYTES
+    if (this.positionJitter > 0) {
+      bytes += this.rng.int(-this.positionJitter, this.positionJitter) * AUDIO_BURST_BYTES
+      bytes = Math.max(0, Math.min(this.chunkFrames * this.frameBytes, bytes))
+    }
+    this.flush(Math.floor(bytes / this.frameBytes))
+    return bytes
+  }
+
+  /** AUD_BYTES: total bytes delivered. */
+  totalBytes(): number {
+    return this.completedBytes + (this.descHeld ? this.chunkWritten * this.frameBytes : 0)
+  }
+
+  start(format: AudioFormat, configProblem: string | null): string | null {
+    if (!this.halted) return null
+    if (this.error !== 0) return 'the channel has an error latched: CH_RESET first'
+    if (configProblem !== null) {
+      this.fail(ERR.BAD_CONFIG, 0, this.ring.head)
+      return configProblem
+    }
+    this.format = format
+    this.frameBytes = blockAlign(format)
+    this.runAt = this.kernel.now()
+    this.position = 0
+    this.chunkIndex = 0
+    this.running = true
+    this.halted = false
+    this.stopping = false
+    this.descHeld = false
+    this.advance()
+    return null
+  }
+
+  stop(): void {
+    if (this.halted || this.stopping) return
+    this.stopping = true
+    this.cancel()
+    const k = this.kernel
+    // Finish the current burst, write back what was captured as ABORTED, then halt.
+    const burstNs = Math.ceil((AUDIO_BURST_BYTES / (this.frameBytes * this.format.sampleRate)) * SECOND)
+    this.stopEvent = k.scheduleHw(k.now() + burstNs, this.onStop, this)
+  }
+
+  reset(): boolean {
+    if (!this.halted) return false
+    this.error = 0
+    this.errorAddress = 0
+    this.errorDescriptor = 0
+    this.ring.resetIndices()
+    this.discontinuity = false
+    this.descHeld = false
+    return true
+  }
+
+  kill(): void {
+    this.cancel()
+    if (this.stopEvent !== null) this.kernel.cancelHw(this.stopEvent)
+    this.stopEvent = null
+    this.running = false
+    this.stopping = false
+    this.halted = true
+    this.descHeld = false
+  }
+
+  doorbell(): void {
+    if (this.running && !this.stopping && !this.descHeld) this.advance()
+  }
+
+  /** Fault: `frames` sample frames are lost now (a glitch). */
+  loseSamples(frames: number): void {
+    if (!this.running) return
+    this.position += frames
+    this.lostSamples = (this.lostSamples + frames) >>> 0
+    this.discontinuity = true
+    this.irq.raise(INT.AUD_OVERRUN)
+    if (this.descHeld) {
+      // The glitch lands in the middle of the current period: what follows comes later.
+      this.chunkFirst += frames
+    }
+  }
+
+  private advance(): void {
+    const k = this.kernel
+    const now = k.now()
+    if (!this.running || this.stopping || this.descHeld) return
+    if (this.cyclic ? this.ring.count === 0 : this.ring.available === 0) {
+      this.armOverrun(now)
+      return
+    }
+    const d = this.desc
+    const cause = this.ring.fetch(d)
+    if (cause !== 0) return this.fail(cause, this.port.faultAddress, this.ring.head)
+    if (!d.own) {
+      if (this.strict) return this.fail(ERR.NOT_OWNED, this.ring.addressOf(this.ring.head), this.ring.head)
+      this.armOverrun(now)
+      return
+    }
+    const invalid = this.ring.validate(d, this.strict, 0x100000, this.frameBytes)
+    if (invalid !== 0) return this.fail(invalid, d.address, d.index)
+    if (d.length % this.frameBytes !== 0) return this.fail(ERR.LEN_INVALID, d.address, d.index)
+    this.cancelOverrun()
+    // Samples that did not fit the FIFO while no descriptor was there are gone.
+    const lost = Math.max(0, this.produced(now) - this.position - this.fifoFrames)
+    if (lost > 0) {
+      this.position += lost
+      this.lostSamples = (this.lostSamples + lost) >>> 0
+      this.discontinuity = true
+    }
+    this.descHeld = true
+    this.chunkFirst = this.position
+    this.chunkFrames = d.length / this.frameBytes
+    this.chunkWritten = 0
+    if (this.chunk.bytes.length < d.length) this.chunk.bytes = new Uint8Array(d.length)
+    this.audio.render(this.format, this.generator, this.chunkFirst, this.chunkFrames, this.chunk.bytes, 0)
+    this.ts.at(this.timeOfSample(this.chunkFirst))
+    this.chunkTsLo = this.ts.lo
+    this.chunkTsHi = this.ts.hi
+    this.position += this.chunkFrames
+    const done = Math.max(now, this.timeOfSample(this.chunkFirst + this.chunkFrames))
+    this.event = k.scheduleHw(done, this.onComplete, this)
+  }
+
+  /** Writes the samples of the held descriptor up to frame `upTo` (relative) into memory. */
+  private flush(upTo: number): boolean {
+    if (upTo <= this.chunkWritten) return true
+    const d = this.desc
+    const from = this.chunkWritten * this.frameBytes
+    const cause = this.port.writeData('audio', d.address + from, (upTo - this.chunkWritten) * this.frameBytes, this.chunk, from, `audio descriptor ${d.index}`, d.generation)
+    if (cause !== 0) {
+      this.fail(cause, this.port.faultAddress, d.index)
+      return false
+    }
+    this.chunkWritten = upTo
+    return true
+  }
+
+  private readonly onComplete = (): void => {
+    this.event = null
+    const k = this.kernel
+    const d = this.desc
+    if (!this.flush(this.chunkFrames)) return
+    const start = this.timeOfSample(this.chunkFirst)
+    k.trace.slice(this.track, start, k.now() - start, this.chunkName, 0, this.args, d.index, d.length, this.chunkFirst)
+    if (!this.writeBack(0)) return
+    this.advance()
+  }
+
+  private writeBack(extra: number): boolean {
+    const d = this.desc
+    let status = DESC_WB.DONE | extra | ((this.chunkIndex & 0xffff) << 16)
+    if (this.discontinuity) status |= DESC_WB.DISCONTINUITY
+    this.descHeld = false
+    const cause = this.ring.complete(d, status, this.chunkWritten * this.frameBytes, this.chunkTsLo, this.chunkTsHi, this.cyclic)
+    if (cause !== 0) {
+      this.fail(cause, this.port.faultAddress, d.index)
+      return false
+    }
+    this.discontinuity = false
+    this.completedBytes += this.chunkWritten * this.frameBytes
+    this.chunkIndex++
+    if (d.ioc) this.irq.completion(INT.AUD_IOC)
+    return true
+  }
+
+  /** No descriptor: the FIFO fills; when it is full, samples start being lost (AUD_OVERRUN). */
+  private armOverrun(now: number): void {
+    if (this.overrunEvent !== null) return
+    const full = this.timeOfSample(this.position + this.fifoFrames)
+    this.overrunEvent = this.kernel.scheduleHw(Math.max(now, full), this.onOverrun, this)
+  }
+
+  private cancelOverrun(): void {
+    if (this.overrunEvent !== null) this.kernel.cancelHw(this.overrunEvent)
+    this.overrunEvent = null
+  }
+
+  private readonly onOverrun = (): void => {
+    this.overrunEvent = null
+    if (!this.running || this.descHeld) return
+    this.discontinuity = true
+    this.kernel.trace.instant(this.eventTrack, this.kernel.now(), this.overrunName, this.args, this.ring.head, 0, this.position)
+    this.irq.raise(INT.AUD_OVERRUN)
+  }
+
+  private readonly onStop = (): void => {
+    this.stopEvent = null
+    const k = this.kernel
+    if (this.descHeld) {
+      const frames = Math.min(this.chunkFrames, Math.max(0, this.produced(k.now()) - this.chunkFirst))
+      if (!this.flush(frames)) return
+      if (!this.writeBack(DESC_WB.ABORTED)) return
+    }
+    this.cancel()
+    this.running = false
+    this.stopping = false
+    this.halted = true
+    k.trace.instant(this.eventTrack, k.now(), this.haltName, this.args, this.ring.head, 0, this.position)
+    this.irq.raise(INT.AUD_HALTED)
+  }
+
+  fail(cause: number, address: number, descriptor: number): void {
+    const k = this.kernel
+    this.cancel()
+    if (this.stopEvent !== null) k.cancelHw(this.stopEvent)
+    this.stopEvent = null
+    this.error = (this.error | cause) >>> 0
+    this.errorAddress = address
+    this.errorDescriptor = descriptor
+    this.running = false
+    this.stopping = false
+    this.halted = true
+    this.descHeld = false
+    const bit = 31 - Math.clz32(cause)
+    const name = Object.keys(ERR_BIT_INDEX).find((n) => ERR_BIT_INDEX[n] === bit) ?? `bit ${bit}`
+    k.trace.instant(this.eventTrack, k.now(), this.errorName, this.args, descriptor, bit, 0, `AUD_ERROR ${name} at 0x${address.toString(16)}`)
+    this.irq.raise(INT.AUD_DMA_ERR)
+  }
+
+  private cancel(): void {
+    if (this.event !== null) this.kernel.cancelHw(this.event)
+    this.event = null
+    this.cancelOverrun()
+  }
+}

@@ -1,0 +1,823 @@
+import type { EventHandle } from '../../sim/eventQueue.js'
+import type { Kernel } from '../../sim/kernel.js'
+import { US } from '../../sim/time.js'
+import type { BusMaster, DmaSource } from './busMaster.js'
+import { Descriptor, type DescriptorRing } from './descriptorRing.js'
+import type { InterruptBlock } from './interruptBlock.js'
+import type { PatternGenerator, PreparedFrame } from './patterns.js'
+import { frameBytes, type FrameLayout } from './pixelFormats.js'
+import { DESC_WB, ERR, ERR_BIT_INDEX, INT } from './registers.js'
+import type { TimestampCounter } from './timestampCounter.js'
+
+/** Descriptor fetch and writeback latencies (vcap1.md 7.6). */
+export const FETCH_LATENCY_NS = 1 * US
+export const WRITEBACK_LATENCY_NS = 500
+/** Default video FIFO depth. */
+export const VIDEO_FIFO_BYTES = 256 * 1024
+
+/** Lines per frame including vertical blanking, for the usual heights (7.6); others get about 4%. */
+export function totalLines(height: number): number {
+  const known: Record<number, number> = { 1080: 1125, 720: 750, 480: 525, 240: 262 }
+  return known[height] ?? height + Math.max(22, Math.round(height * 0.0417))
+}
+
+/** What a fault does to one frame (vcap1.md 7.10 #1-#4, #13). */
+export type FrameFault = 'drop' | 'corrupt' | 'short' | 'overflow' | null
+
+/** The channel configuration latched at RUN from the [stopped] registers. */
+export interface VideoRunConfig {
+  layout: FrameLayout
+  /** VID_INTERVAL in ns. */
+  intervalNs: number
+  lateStart: boolean
+}
+
+const enum Engine {
+  /** No frame to work on: waiting for SOF. */
+  Idle,
+  /** A frame needs a descriptor and none is available: the FIFO fills. */
+  Starved,
+  /** A descriptor transfer is scheduled (completion event pending). */
+  Busy,
+}
+
+/** One frame from SOF to its last descriptor (two exist: the one being written and the next one). */
+class Frame {
+  active = false
+  sequence = 0
+  sof = 0
+  tsLo = 0
+  tsHi = 0
+  ts = 0
+  /** Bytes the source produces (the frame size, or less with the short-frame fault). */
+  payload = 0
+  /** Bytes placed in memory so far. */
+  placed = 0
+  /** 0: first descriptor not seen yet; 1: SOF/EOF framing; 2: mapping mode. */
+  mode = 0
+  /** The FIFO overflowed: the rest of the frame is discarded and its chain consumed to EOF. */
+  discard = false
+  /** Dropped (overflow): not delivered, counted in VID_DROP_CNT. */
+  dropped = false
+  truncated = false
+  corrupt = false
+  /** Bytes before the first descriptor arrived are lost if the FIFO overflowed meanwhile (LATE_START). */
+  started = false
+  prepared: PreparedFrame | null = null
+}
+
+/** A source that damages a band of the frame (the corrupt-frame fault). */
+class CorruptingSource implements DmaSource {
+  inner: PreparedFrame | null = null
+  from = 0
+  to = 0
+  copy(offset: number, length: number, dst: Uint8Array, dstOffset: number): void {
+    this.inner!.copy(offset, length, dst, dstOffset)
+    const a = Math.max(offset, this.from)
+    const b = Math.min(offset + length, this.to)
+    for (let i = a; i < b; i++) dst[dstOffset + i - offset] ^= 0x5a
+  }
+}
+
+/**
+ * The video DMA channel (vcap1.md 7.5, 7.6): an absolute frame schedule SOF(n) = t_run + n·T, lines
+ * entering the FIFO at the source rate, the DMA engine draining it into descriptors at bus bandwidth
+ * with fetch and writeback latency, overflow and drop-on-starvation, the stop handshake, and errors
+ * that halt and latch. Time is computed analytically per descriptor: one event per descriptor
+ * completion (plus SOF, overflow and stop), never per byte or line.
+ */
+export class VideoChannel {
+  // Live flags the device updates on register writes (GCTRL, VID_CTRL).
+  strict = false
+  stopAtEof = false
+  tsAtEof = false
+  /** VID_PATTERN (pattern id and overlay flags): read when each frame is prepared. */
+  pattern = 0x200
+  /** Drain bandwidth in bytes per ns (400 MB/s = 0.4). */
+  bandwidth = 0.4
+  fifoBytes = VIDEO_FIFO_BYTES
+  maxSgLen = 0x100000
+
+  // Counters (registers).
+  frameCount = 0
+  deliveredCount = 0
+  dropCount = 0
+  lastTsLo = 0
+  lastTsHi = 0
+  error = 0
+  errorAddress = 0
+  errorDescriptor = 0
+
+  // State.
+  running = false
+  halted = true
+  stopping = false
+  /** The next RUN starts VID_FRAME_CNT here (the sequence-wrap fault). */
+  frameCountStart = 0
+
+  // Faults (vcap1.md 7.10), set by the fault injector.
+  /** Asked at each SOF what happens to that frame. */
+  frameFault: (sequence: number) => FrameFault = () => null
+  slowFactor = 1
+  hangOnStop = false
+  signalLost = false
+  /** DMA timeout fault: the engine freezes; DMA_TIMEOUT after this many ns (0: never). */
+  private frozen = false
+
+  private config: VideoRunConfig | null = null
+  private frameSize = 0
+  private activeNs = 0
+  private lineNs = 0
+  private runAt = 0
+  private nextSof = 0
+  private sofIndex = 0
+  private discontinuity = false
+  private cur = new Frame()
+  private next = new Frame()
+  private engine = Engine.Idle
+  private readonly desc = new Descriptor()
+  private descHeld = false
+  private descPlaced = 0
+  // The transfer in progress.
+  private xferStart = 0
+  private xferBytes = 0
+  private xferEnd = 0
+  private fetchStart = 0
+  private sofEvent: EventHandle | null = null
+  private engineEvent: EventHandle | null = null
+  private stopEvent: EventHandle | null = null
+  private readonly corrupting = new CorruptingSource()
+
+  // Trace.
+  private readonly dmaTrack: number
+  private readonly frameTrack: number
+  private readonly fifoTrack: number
+  private readonly eventTrack: number
+  private readonly names: Record<'fetch' | 'write' | 'writeback' | 'frame' | 'fifo' | 'sof' | 'starved' | 'overflow' | 'halted' | 'error' | 'dropped' | 'aborted', number>
+  private readonly dmaArgs: number
+  private readonly frameArgs: number
+  private readonly eventArgs: number
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly ring: DescriptorRing,
+    private readonly port: BusMaster,
+    private readonly irq: InterruptBlock,
+    private readonly ts: TimestampCounter,
+    private readonly patterns: PatternGenerator,
+  ) {
+    const t = kernel.trace
+    this.dmaTrack = t.defineTrack({ name: 'VCAP-1 video DMA', group: 'Hardware', kind: 'slices', order: 110 })
+    this.frameTrack = t.defineTrack({ name: 'VCAP-1 video frames', group: 'Hardware', kind: 'slices', order: 111 })
+    this.fifoTrack = t.defineTrack({ name: 'VCAP-1 video FIFO', group: 'Hardware', kind: 'counter', order: 112, unit: 'bytes' })
+    this.eventTrack = t.defineTrack({ name: 'VCAP-1 video events', group: 'Hardware', kind: 'instants', order: 113 })
+    const s = (x: string) => t.strings.intern(x)
+    this.names = {
+      fetch: s('fetch'),
+      write: s('write'),
+      writeback: s('writeback'),
+      frame: s('frame'),
+      fifo: s('FIFO'),
+      sof: s('SOF'),
+      starved: s('STARVED'),
+      overflow: s('FIFO_OVF'),
+      halted: s('HALTED'),
+      error: s('DMA error'),
+      dropped: s('frame dropped'),
+      aborted: s('ABORTED'),
+    }
+    this.dmaArgs = t.defineArgs('vcap1.dma', [
+      { name: 'descriptor', format: 'int' },
+      { name: 'bytes', format: 'int' },
+      { name: 'address', format: 'hex' },
+    ])
+    this.frameArgs = t.defineArgs('vcap1.frame', [
+      { name: 'sequence', format: 'int' },
+      { name: 'bytes', format: 'int' },
+      { name: 'status', format: 'flags:VCAP1_WB' },
+    ])
+    this.eventArgs = t.defineArgs('vcap1.event', [
+      { name: 'sequence', format: 'int' },
+      { name: 'value', format: 'int' },
+    ])
+    t.defineEnum('VCAP1_WB', { 0: 'DONE', 1: 'ERROR', 2: 'TRUNCATED', 3: 'DISCONTINUITY', 4: 'ABORTED' })
+  }
+
+  get inFrame(): boolean {
+    return this.cur.active
+  }
+
+  /** VID_STATUS.FIFO_FILL: the FIFO level now, in percent. */
+  fifoPercent(): number {
+    return Math.min(100, Math.round((this.fifoLevel(this.kernel.now()) / this.fifoBytes) * 100))
+  }
+
+  /** RUN 0 -> 1. Returns a BAD_CONFIG reason, or null when the channel started. */
+  start(config: VideoRunConfig, configProblem: string | null): string | null {
+    if (!this.halted) return null
+    if (this.error !== 0) return 'the channel has an error latched: CH_RESET first'
+    if (configProblem !== null) {
+      this.fail(ERR.BAD_CONFIG, 0, this.ring.head)
+      return configProblem
+    }
+    const k = this.kernel
+    this.config = config
+    this.frameSize = frameBytes(config.layout)
+    this.lineNs = config.intervalNs / totalLines(config.layout.height)
+    this.activeNs = this.lineNs * config.layout.height
+    this.running = true
+    this.halted = false
+    this.stopping = false
+    this.frozen = false
+    this.frameCount = this.frameCountStart >>> 0
+    this.frameCountStart = 0
+    this.deliveredCount = 0
+    this.runAt = k.now()
+    this.sofIndex = 0
+    this.cur.active = false
+    this.next.active = false
+    this.engine = Engine.Idle
+    this.descHeld = false
+    this.scheduleSof()
+    return null
+  }
+
+  /** RUN 1 -> 0: the stop handshake (HALTED follows). */
+  stop(): void {
+    if (this.halted || this.stopping) return
+    this.stopping = true
+    this.cancelSof()
+    if (this.hangOnStop) {
+      // The engine hangs: no more DMA, and HALTED never comes.
+      this.cancelEngine()
+      this.engine = Engine.Idle
+      return
+    }
+    const k = this.kernel
+    const now = k.now()
+    if (this.stopAtEof && this.cur.active && !this.frozen) {
+      // Finish the frame; the frame end halts the channel.
+      this.next.active = false
+      return
+    }
+    if (this.engine === Engine.Busy && this.cur.active) {
+      // Finish the current line, write back what reached memory, and halt.
+      const stopAt = Math.ceil(Math.min(this.xferEnd, now + this.lineNs))
+      this.cancelEngine()
+      this.stopEvent = k.scheduleHw(stopAt + WRITEBACK_LATENCY_NS, this.onStopAbort, this)
+      return
+    }
+    this.cancelEngine()
+    this.stopEvent = k.scheduleHw(now + US, this.onHalt, this)
+  }
+
+  /** CH_RESET: only while halted. Returns false when ignored. */
+  reset(): boolean {
+    if (!this.halted) return false
+    this.error = 0
+    this.errorAddress = 0
+    this.errorDescriptor = 0
+    this.ring.resetIndices()
+    this.discontinuity = false
+    this.cur.active = false
+    this.next.active = false
+    this.descHeld = false
+    return true
+  }
+
+  /** Soft reset or power loss: stop dead, no handshake. */
+  kill(): void {
+    this.cancelSof()
+    this.cancelEngine()
+    if (this.stopEvent !== null) this.kernel.cancelHw(this.stopEvent)
+    this.stopEvent = null
+    this.running = false
+    this.stopping = false
+    this.halted = true
+    this.cur.active = false
+    this.next.active = false
+    this.engine = Engine.Idle
+    this.descHeld = false
+  }
+
+  /** The driver rang the doorbell: a stalled engine may go on. */
+  doorbell(): void {
+    if (this.running && !this.frozen && this.engine === Engine.Starved) this.advance()
+  }
+
+  /** DMA timeout fault: the engine stops making progress, silently. */
+  freeze(): void {
+    this.frozen = true
+    this.cancelEngine()
+    this.engine = Engine.Idle
+  }
+
+  /** The end of a DMA timeout: the card notices and halts with DMA_TIMEOUT. */
+  timeout(): void {
+    if (this.running) this.fail(ERR.DMA_TIMEOUT, 0, this.ring.head)
+  }
+
+  // ---------------------------------------------------------------- frame schedule
+
+  private scheduleSof(): void {
+    const config = this.config!
+    this.nextSof = this.runAt + Math.round(this.sofIndex * config.intervalNs)
+    this.sofEvent = this.kernel.scheduleHw(this.nextSof, this.onSof, this)
+  }
+
+  private cancelSof(): void {
+    if (this.sofEvent !== null) this.kernel.cancelHw(this.sofEvent)
+    this.sofEvent = null
+  }
+
+  private readonly onSof = (): void => {
+    this.sofEvent = null
+    if (!this.running || this.stopping) return
+    const k = this.kernel
+    const now = k.now()
+    this.sofIndex++
+    this.scheduleSof()
+    if (this.signalLost || this.frozen) return
+    const sequence = this.frameCount
+    this.frameCount = (this.frameCount + 1) >>> 0
+    k.trace.instant(this.eventTrack, now, this.names.sof, this.eventArgs, sequence, 0)
+    this.irq.raise(INT.VID_SOF)
+    const fault = this.frameFault(sequence)
+    if (fault === 'drop') {
+      this.dropFrame(sequence, 'source frame drop (fault)')
+      return
+    }
+    // A third frame cannot fit behind two in flight: it is lost to the FIFO.
+    if (this.cur.active && this.next.active) {
+      this.dropFrame(sequence, 'FIFO full with two frames')
+      this.irq.raise(INT.VID_FIFO_OVF)
+      return
+    }
+    const f = this.cur.active ? this.next : this.cur
+    this.beginFrame(f, sequence, now, fault)
+    if (f === this.cur) this.advance()
+    else if (this.engine === Engine.Starved) this.armStarvedOverflow()
+  }
+
+  private beginFrame(f: Frame, sequence: number, now: number, fault: FrameFault): void {
+    const config = this.config!
+    f.active = true
+    f.sequence = sequence
+    f.sof = now
+    this.ts.at(now)
+    f.tsLo = this.ts.lo
+    f.tsHi = this.ts.hi
+    f.ts = this.ts.hi * 0x1_0000_0000 + this.ts.lo
+    f.payload = this.frameSize
+    if (fault === 'short') {
+      const lines = Math.max(1, Math.floor(config.layout.height * 0.6))
+      f.payload = Math.min(this.frameSize, lines * config.layout.stride)
+    }
+    f.placed = 0
+    f.mode = 0
+    f.discard = false
+    f.dropped = false
+    f.truncated = fault === 'short'
+    f.corrupt = fault === 'corrupt'
+    f.started = false
+    f.prepared = null
+    if (fault === 'overflow') {
+      // Forced overflow mid-frame: the FIFO gives up half way through the active lines.
+      this.kernel.scheduleHw(now + Math.round(this.activeNs / 2), this.onForcedOverflow, f)
+    }
+  }
+
+  private dropFrame(sequence: number, why: string): void {
+    this.dropCount = (this.dropCount + 1) >>> 0
+    this.discontinuity = true
+    this.kernel.trace.instant(this.eventTrack, this.kernel.now(), this.names.dropped, this.eventArgs, sequence, 0, 0, why)
+  }
+
+  // ---------------------------------------------------------------- the DMA engine
+
+  /** Works on the current frame until it needs an event: a completion, a descriptor, or the next SOF. */
+  private advance(): void {
+    const k = this.kernel
+    for (;;) {
+      if (!this.running || this.frozen || this.engine === Engine.Busy) return
+      const f = this.cur
+      if (!f.active) {
+        this.engine = Engine.Idle
+        if (this.next.active) {
+          this.promote()
+          continue
+        }
+        if (this.stopping) this.halt()
+        return
+      }
+      if (!this.descHeld && !this.takeDescriptor(f)) return
+      if (!this.running) return
+      this.startTransfer(f, k.now())
+      return
+    }
+  }
+
+  /** Fetches and checks the descriptor at HEAD. False when there is none (the engine starves) or it failed. */
+  private takeDescriptor(f: Frame): boolean {
+    const ring = this.ring
+    const now = this.kernel.now()
+    if (ring.available === 0) return this.starve(f, now)
+    const d = this.desc
+    const cause = ring.fetch(d)
+    if (cause !== 0) {
+      this.fail(cause, this.port.faultAddress, ring.head)
+      return false
+    }
+    if (!d.own) {
+      if (this.strict) {
+        this.fail(ERR.NOT_OWNED, ring.addressOf(ring.head), ring.head)
+        return false
+      }
+      return this.starve(f, now)
+    }
+    const invalid = ring.validate(d, this.strict, this.maxSgLen, 4)
+    if (invalid !== 0) {
+      this.fail(invalid, d.address, d.index)
+      return false
+    }
+    if (f.mode === 0) {
+      if (d.sof) f.mode = 1
+      else if (!d.eof) f.mode = 2
+      else {
+        this.fail(ERR.BAD_CONFIG, ring.addressOf(d.index), d.index)
+        return false
+      }
+    } else if (f.mode === 1 && d.sof) {
+      this.fail(ERR.BAD_CONFIG, ring.addressOf(d.index), d.index)
+      return false
+    }
+    this.descHeld = true
+    this.descPlaced = 0
+    this.fetchStart = now
+    return true
+  }
+
+  /** No descriptor: at SOF without LATE_START the frame is dropped; otherwise the FIFO absorbs. */
+  private starve(f: Frame, now: number): boolean {
+    if (!f.started && !f.discard && !this.config!.lateStart) {
+      this.irq.raise(INT.VID_STARVED)
+      this.kernel.trace.instant(this.eventTrack, now, this.names.starved, this.eventArgs, f.sequence, 0)
+      this.dropFrame(f.sequence, 'no owned descriptor at SOF')
+      f.active = false
+      this.engine = Engine.Idle
+      this.afterFrame()
+      return false
+    }
+    this.engine = Engine.Starved
+    this.armStarvedOverflow()
+    return false
+  }
+
+  private startTransfer(f: Frame, now: number): void {
+    const k = this.kernel
+    const d = this.desc
+    f.started = true
+    const fetchDone = Math.max(now, this.fetchStart) + FETCH_LATENCY_NS * this.slowFactor
+    const room = d.length - this.descPlaced
+    const bytes = f.discard || f.placed >= f.payload ? 0 : Math.min(room, f.payload - f.placed)
+    const rate = this.bandwidth / this.slowFactor
+    let end = fetchDone + bytes / rate
+    if (bytes > 0) end = Math.max(end, this.availableAt(f, f.placed + bytes))
+    end = Math.ceil(end)
+    this.xferStart = fetchDone
+    this.xferBytes = bytes
+    this.xferEnd = end
+    this.engine = Engine.Busy
+    // Does the FIFO overflow before this descriptor is done?
+    const overflowAt = f.discard ? -1 : this.overflowTime(now, end, f, fetchDone, rate)
+    if (overflowAt >= 0) {
+      this.engineEvent = k.scheduleHw(overflowAt, this.onOverflow, this)
+      return
+    }
+    this.engineEvent = k.scheduleHw(end + WRITEBACK_LATENCY_NS, this.onComplete, this)
+  }
+
+  private readonly onComplete = (): void => {
+    this.engineEvent = null
+    const k = this.kernel
+    const f = this.cur
+    const d = this.desc
+    const now = k.now()
+    const end = now - WRITEBACK_LATENCY_NS
+    const bytes = this.xferBytes
+    k.trace.slice(this.dmaTrack, this.fetchStart, this.xferStart - this.fetchStart, this.names.fetch, 0, this.dmaArgs, d.index, d.length, d.address)
+    if (bytes > 0) {
+      k.trace.counter(this.fifoTrack, this.xferStart, this.names.fifo, this.fifoLevel(this.xferStart))
+      k.trace.slice(this.dmaTrack, this.xferStart, end - this.xferStart, this.names.write, 0, this.dmaArgs, d.index, bytes, d.address + this.descPlaced)
+      if (!this.writeData(f, bytes)) return
+    }
+    k.trace.slice(this.dmaTrack, end, WRITEBACK_LATENCY_NS, this.names.writeback, 0, this.dmaArgs, d.index, this.descPlaced, d.address)
+    this.engine = Engine.Idle
+    const dataDone = f.discard || f.placed >= f.payload
+    const full = this.descPlaced >= d.length
+    if (f.mode === 1) {
+      if (d.eof) {
+        if (!dataDone) f.truncated = true
+        this.finishFrame()
+      } else if (full || dataDone) {
+        if (!this.completeDescriptor(0)) return
+      }
+    } else if (dataDone) this.finishFrame()
+    else if (full && !this.completeDescriptor(0)) return
+    k.trace.counter(this.fifoTrack, now, this.names.fifo, this.fifoLevel(now))
+    this.advance()
+  }
+
+  /** Copies the transfer's bytes into memory. False when the write aborted (the channel halted). */
+  private writeData(f: Frame, bytes: number): boolean {
+    const d = this.desc
+    let source: DmaSource = this.preparedFrame(f)
+    if (f.corrupt) {
+      const c = this.corrupting
+      c.inner = source as PreparedFrame
+      c.from = Math.floor(f.payload * 0.4)
+      c.to = Math.floor(f.payload * 0.45)
+      source = c
+    }
+    const cause = this.port.writeData('video', d.address + this.descPlaced, bytes, source, f.placed, `video descriptor ${d.index}`, d.generation)
+    if (cause !== 0) {
+      this.fail(cause, this.port.faultAddress, d.index)
+      return false
+    }
+    f.placed += bytes
+    this.descPlaced += bytes
+    return true
+  }
+
+  private preparedFrame(f: Frame): PreparedFrame {
+    if (f.prepared === null) {
+      const config = this.config!
+      f.prepared = this.patterns.prepare(config.layout, this.pattern, {
+        sequence: f.sequence,
+        timestamp: f.ts,
+        dropped: this.dropCount,
+        elapsedNs: f.sof - this.runAt,
+      })
+    }
+    return f.prepared
+  }
+
+  /** Writes back a descriptor that is not the frame's last. */
+  private completeDescriptor(status: number): boolean {
+    const f = this.cur
+    const d = this.desc
+    this.descHeld = false
+    const wb = DESC_WB.DONE | status | ((f.sequence & 0xffff) << 16)
+    const cause = this.ring.complete(d, wb, this.descPlaced, f.tsLo, f.tsHi)
+    if (cause !== 0) {
+      this.fail(cause, this.port.faultAddress, d.index)
+      return false
+    }
+    if (d.ioc) this.irq.completion(INT.VID_IOC)
+    return true
+  }
+
+  /** The frame's last descriptor: final status, counters, IOC; then the next frame. */
+  private finishFrame(): void {
+    const k = this.kernel
+    const f = this.cur
+    const d = this.desc
+    const now = k.now()
+    let tsLo = f.tsLo
+    let tsHi = f.tsHi
+    if (this.tsAtEof) {
+      this.ts.at(Math.round(f.sof + this.activeNs))
+      tsLo = this.ts.lo
+      tsHi = this.ts.hi
+    }
+    let status = DESC_WB.DONE | ((f.sequence & 0xffff) << 16)
+    if (f.truncated || f.dropped) status |= DESC_WB.TRUNCATED
+    if (f.corrupt) status |= DESC_WB.ERROR
+    if (this.discontinuity && !f.dropped) status |= DESC_WB.DISCONTINUITY
+    this.descHeld = false
+    const cause = this.ring.complete(d, status, this.descPlaced, tsLo, tsHi)
+    if (cause !== 0) {
+      this.fail(cause, this.port.faultAddress, d.index)
+      return
+    }
+    if (!f.dropped) {
+      this.deliveredCount = (this.deliveredCount + 1) >>> 0
+      this.lastTsLo = tsLo
+      this.lastTsHi = tsHi
+      this.discontinuity = false
+    }
+    k.trace.slice(this.frameTrack, f.sof, now - f.sof, this.names.frame, 0, this.frameArgs, f.sequence, f.placed, status & 0xff)
+    f.active = false
+    f.prepared = null
+    if (d.ioc) this.irq.completion(INT.VID_IOC)
+    this.afterFrame()
+  }
+
+  private afterFrame(): void {
+    if (this.stopping && this.stopAtEof) {
+      this.next.active = false
+      this.halt()
+      return
+    }
+    if (this.next.active) this.promote()
+  }
+
+  private promote(): void {
+    const done = this.cur
+    this.cur = this.next
+    this.next = done
+    this.next.active = false
+  }
+
+  // ---------------------------------------------------------------- FIFO model
+
+  /** When byte `offset` of frame `f` has entered the FIFO. */
+  private availableAt(f: Frame, offset: number): number {
+    return f.sof + (Math.min(offset, f.payload) / this.frameSize) * this.activeNs
+  }
+
+  /** Bytes of frame `f` the source has produced by `t`. */
+  private produced(f: Frame, t: number): number {
+    if (!f.active || t <= f.sof) return 0
+    return Math.min(f.payload, ((t - f.sof) / this.activeNs) * this.frameSize)
+  }
+
+  /** FIFO level at `t`: produced but not yet placed (a discarded frame's input is thrown away). */
+  fifoLevel(t: number): number {
+    const f = this.cur
+    let level = 0
+    if (f.active && !f.discard) {
+      let placed = f.placed
+      if (this.engine === Engine.Busy && t > this.xferStart) placed += Math.min(this.xferBytes, (t - this.xferStart) * (this.bandwidth / this.slowFactor))
+      level += Math.max(0, this.produced(f, t) - placed)
+    }
+    if (this.next.active) level += this.produced(this.next, t)
+    return level
+  }
+
+  /**
+   * The first time in [from, to] at which the FIFO holds more than its depth, given a transfer of this
+   * descriptor from `xferStart` at `rate`; -1 if it never does. The level is piecewise linear, so it is
+   * checked at the ends and the breakpoints and the crossing found by bisection.
+   */
+  private overflowTime(from: number, to: number, f: Frame, xferStart: number, rate: number): number {
+    const limit = this.fifoBytes
+    const points = [from, xferStart, to, f.sof + this.activeNs]
+    if (this.next.active) points.push(this.next.sof, this.next.sof + this.activeNs)
+    else if (this.nextSof > from && this.nextSof < to) points.push(this.nextSof)
+    points.sort((a, b) => a - b)
+    const level = (t: number): number => {
+      let placed = f.placed
+      if (t > xferStart) placed += Math.min(this.xferBytes, (t - xferStart) * rate)
+      let l = Math.max(0, this.produced(f, t) - placed)
+      if (this.next.active) l += this.produced(this.next, t)
+      return l
+    }
+    let prev = from
+    for (const p of points) {
+      if (p < from || p > to) continue
+      if (level(p) > limit) {
+        let lo = prev
+        let hi = p
+        for (let i = 0; i < 40 && hi - lo > 1; i++) {
+          const mid = (lo + hi) / 2
+          if (level(mid) > limit) hi = mid
+          else lo = mid
+        }
+        return Math.ceil(hi)
+      }
+      prev = p
+    }
+    return -1
+  }
+
+  /** Starved: when will the FIFO overflow if no descriptor comes? */
+  private armStarvedOverflow(): void {
+    const k = this.kernel
+    const f = this.cur
+    this.cancelEngine()
+    if (!f.active) return
+    const now = k.now()
+    const horizon = Math.max(f.sof + this.activeNs, this.next.active ? this.next.sof + this.activeNs : this.nextSof)
+    this.xferBytes = 0
+    const at = f.discard ? -1 : this.overflowTime(now, Math.max(now, horizon), f, Infinity, 0)
+    if (at >= 0) this.engineEvent = k.scheduleHw(at, this.onOverflow, this)
+  }
+
+  private readonly onForcedOverflow = (f: Frame): void => {
+    if (f !== this.cur || !f.active || f.discard || !this.running) return
+    this.overflow('forced FIFO overflow (fault)')
+  }
+
+  private readonly onOverflow = (): void => {
+    this.engineEvent = null
+    this.overflow('FIFO overflow')
+  }
+
+  /**
+   * The FIFO overflowed: what reached memory stays, the rest of the frame is thrown away, the frame
+   * counts as dropped, and its chain is consumed up to EOF so the ring stays in step with frames.
+   */
+  private overflow(why: string): void {
+    const k = this.kernel
+    const now = k.now()
+    const f = this.cur
+    this.cancelEngine()
+    if (this.engine === Engine.Busy && this.descHeld) {
+      const rate = this.bandwidth / this.slowFactor
+      const moved = Math.max(0, Math.min(this.xferBytes, Math.floor(((now - this.xferStart) * rate) / 4) * 4))
+      if (moved > 0 && !this.writeData(f, moved)) return
+    }
+    this.engine = Engine.Idle
+    this.irq.raise(INT.VID_FIFO_OVF)
+    k.trace.instant(this.eventTrack, now, this.names.overflow, this.eventArgs, f.sequence, f.placed, 0, why)
+    this.dropFrame(f.sequence, why)
+    f.discard = true
+    f.dropped = true
+    if (!f.started) {
+      // LATE_START and no descriptor ever came: nothing of the frame is in memory.
+      f.active = false
+      this.afterFrame()
+      this.advance()
+      return
+    }
+    if (this.descHeld) {
+      if (f.mode === 2 || this.desc.eof) this.finishFrame()
+      else if (!this.completeDescriptor(0)) return
+    }
+    this.advance()
+  }
+
+  // ---------------------------------------------------------------- stop, halt, errors
+
+  private readonly onStopAbort = (): void => {
+    this.stopEvent = null
+    const f = this.cur
+    const d = this.desc
+    if (this.descHeld && f.active) {
+      const rate = this.bandwidth / this.slowFactor
+      const now = this.kernel.now() - WRITEBACK_LATENCY_NS
+      let moved = Math.min(this.xferBytes, Math.max(0, (now - this.xferStart) * rate), Math.max(0, this.produced(f, now) - f.placed))
+      moved = Math.floor(moved / 4) * 4
+      if (moved > 0 && !this.writeData(f, moved)) return
+      this.kernel.trace.instant(this.eventTrack, this.kernel.now(), this.names.aborted, this.eventArgs, f.sequence, this.descPlaced)
+      this.descHeld = false
+      const status = DESC_WB.DONE | DESC_WB.ABORTED | ((f.sequence & 0xffff) << 16)
+      const cause = this.ring.complete(d, status, this.descPlaced, f.tsLo, f.tsHi)
+      if (cause !== 0) {
+        this.fail(cause, this.port.faultAddress, d.index)
+        return
+      }
+      if (d.ioc) this.irq.completion(INT.VID_IOC)
+    }
+    this.halt()
+  }
+
+  private readonly onHalt = (): void => {
+    this.stopEvent = null
+    this.halt()
+  }
+
+  private halt(): void {
+    const k = this.kernel
+    this.cancelSof()
+    this.cancelEngine()
+    this.running = false
+    this.stopping = false
+    this.halted = true
+    this.cur.active = false
+    this.next.active = false
+    this.descHeld = false
+    this.engine = Engine.Idle
+    k.trace.instant(this.eventTrack, k.now(), this.names.halted, this.eventArgs, this.frameCount, 0)
+    this.irq.raise(INT.VID_HALTED)
+  }
+
+  /** Errors halt and latch (vcap1.md 6.6): cause, faulting address and descriptor, VID_DMA_ERR. */
+  fail(cause: number, address: number, descriptor: number): void {
+    const k = this.kernel
+    this.cancelSof()
+    this.cancelEngine()
+    if (this.stopEvent !== null) k.cancelHw(this.stopEvent)
+    this.stopEvent = null
+    this.error = (this.error | cause) >>> 0
+    this.errorAddress = address
+    this.errorDescriptor = descriptor
+    this.running = false
+    this.stopping = false
+    this.halted = true
+    this.cur.active = false
+    this.next.active = false
+    this.descHeld = false
+    this.engine = Engine.Idle
+    const bit = 31 - Math.clz32(cause)
+    const name = Object.keys(ERR_BIT_INDEX).find((n) => ERR_BIT_INDEX[n] === bit) ?? `bit ${bit}`
+    k.trace.instant(this.eventTrack, k.now(), this.names.error, this.eventArgs, descriptor, bit, 0, `VID_ERROR ${name} at 0x${address.toString(16)}`)
+    this.irq.raise(INT.VID_DMA_ERR)
+  }
+
+  private cancelEngine(): void {
+    if (this.engineEvent !== null) this.kernel.cancelHw(this.engineEvent)
+    this.engineEvent = null
+  }
+}
