@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: {
     alias: {
       strmini: fileURLToPath(new URL('./main/classdriver/strmini.ts', import.meta.url)),
-      vcap1: fileURLToPath(new URL('./main/hw/vcap1/index.ts', import.meta.url)),
+      vcap1: fileURLToPath(new URL('./main/hw/vcap1/driverApi.ts', import.meta.url)),
     },
   },
   test: {

@@ -159,12 +159,13 @@ export function formatFromRange(range: ks.PKSDATARANGE): ks.PKSDATAFORMAT {
 /** Bytes per buffer the client allocates for an opened format. */
 export function bufferSizeFor(format: ks.PKSDATAFORMAT): number {
   const f = format as Record<string, any>
+  // Audio: 20 ms periods. (An audio format's SampleSize is one sample frame, not a buffer.)
+  const wf = f.WaveFormatEx as ks.WAVEFORMATEX | undefined
+  if (wf?.nAvgBytesPerSec) return Math.max(wf.nBlockAlign || 4, Math.floor(wf.nAvgBytesPerSec / 50 / (wf.nBlockAlign || 1)) * (wf.nBlockAlign || 1))
   if (f.SampleSize > 0 && f.SampleSize < 1 << 30) return f.SampleSize
   const bmi = f.VideoInfoHeader?.bmiHeader as ks.KS_BITMAPINFOHEADER | undefined
   const image = bmi?.biSizeImage ?? 0
   if (image > 0 && image < 1 << 30) return image
-  const wf = f.WaveFormatEx as ks.WAVEFORMATEX | undefined
-  if (wf?.nAvgBytesPerSec) return Math.max(wf.nBlockAlign || 4, Math.floor(wf.nAvgBytesPerSec / 50 / (wf.nBlockAlign || 1)) * (wf.nBlockAlign || 1))
   return 4096
 }
 

@@ -58,6 +58,7 @@ export class Session {
     this.seed = scenario.seed ?? options.seed ?? 1
     const trace = new TraceRecorder(options.trace ?? true)
     this.machine = new Machine({ seed: this.seed, cpus: scenario.device?.cpus, trace })
+    if (scenario.device?.contiguity !== undefined) this.machine.memory.contiguityChance = scenario.device.contiguity
     const settings = resolveSettings({ ...(scenario.settings as Partial<ClassDriverSettings>), ...options.settings })
     const requested = scenario.device?.card ?? 'auto'
     const cardName: CardName = requested === 'auto' ? autoCard(options.driver.workbenchImports) : requested

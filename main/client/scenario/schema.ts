@@ -145,6 +145,8 @@ export const Device = Type.Object(
     bandwidthMBps: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
     neighbour: Type.Optional(Type.Boolean()),
+    /** Chance that the next page of a buffer follows the previous one physically (default 0.75; 0: every page scattered). */
+    contiguity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** VCAP-1: block DMA into memory the card does not own (DATA_WRITE_ABORT) instead of only reporting it. */
     iommu: Type.Optional(Type.Boolean()),
     /** VCAP-1: offer MSI (resources say "latched"; the driver sets GCTRL.MSI_MODE). */

@@ -37,6 +37,8 @@ export class AudioChannel {
   driftPpm = 0
   /** AUD_POSITION reads wobble by up to this many bursts (fault #25). */
   positionJitter = 0
+  /** Called when an error halts the channel: the card clears AUD_CTRL.RUN (vcap1.md 7.5). */
+  onError: () => void = () => {}
 
   running = false
   halted = true
@@ -342,6 +344,7 @@ export class AudioChannel {
     const bit = 31 - Math.clz32(cause)
     const name = Object.keys(ERR_BIT_INDEX).find((n) => ERR_BIT_INDEX[n] === bit) ?? `bit ${bit}`
     k.trace.instant(this.eventTrack, k.now(), this.errorName, this.args, descriptor, bit, 0, `AUD_ERROR ${name} at 0x${address.toString(16)}`)
+    this.onError()
     this.irq.raise(INT.AUD_DMA_ERR)
   }
 

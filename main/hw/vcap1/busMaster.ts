@@ -27,6 +27,9 @@ export class BusMaster {
   abortNextFetch: Channel | 'any' | null = null
   /** Bytes written by DMA since power-up (benchmarks read it). */
   bytesWritten = 0
+  /** Benchmarks only: accumulate the wall time spent moving data (performance.now per transfer). */
+  measure = false
+  busyMs = 0
   /** The faulting address of the last abort, for VID_ERR_ADDR / AUD_ERR_ADDR. */
   faultAddress = 0
 
@@ -50,22 +53,23 @@ export class BusMaster {
     return 0
   }
 
-  /** Reads a descriptor (or any small block). Returns 0 or ERR.DESC_FETCH_ABORT. */
-  fetch(channel: Channel, address: number, dst: Uint8Array): number {
+  /**
+   * May the card fetch a descriptor at `address` now? Returns 0 or ERR.DESC_FETCH_ABORT (bus
+   * mastering off, an injected abort, or no memory there). The ring then reads the bytes itself.
+   */
+  fetchCheck(channel: Channel, address: number): number {
     if (!this.pci.busMaster) return this.masterAbort(address, ERR.DESC_FETCH_ABORT)
     if (this.abortNextFetch === channel || this.abortNextFetch === 'any') {
       this.abortNextFetch = null
       return this.masterAbort(address, ERR.DESC_FETCH_ABORT)
     }
-    if (this.memory.translate(address) === null) return this.masterAbort(address, ERR.DESC_FETCH_ABORT)
-    this.memory.read(address, dst, 0, dst.length)
+    if (this.memory.allocationAt(address) === null) return this.masterAbort(address, ERR.DESC_FETCH_ABORT)
     return 0
   }
 
-  /** Writes descriptor status back into the ring (small, ring memory). Returns 0 or an abort cause. */
-  writeBack(address: number, src: Uint8Array, offset: number, length: number): number {
+  /** May the card write descriptor status back at `address`? Returns 0 or an abort cause. */
+  writeBackCheck(address: number): number {
     if (!this.pci.busMaster) return this.masterAbort(address, ERR.DATA_WRITE_ABORT)
-    this.memory.write(address, src, offset, length)
     return 0
   }
 
@@ -82,6 +86,7 @@ export class BusMaster {
       this.abortNextWrite = null
       return this.masterAbort(address, ERR.DATA_WRITE_ABORT)
     }
+    const started = this.measure ? performance.now() : 0
     this.source = source
     this.sourceOffset = sourceOffset
     this.what = what
@@ -91,6 +96,7 @@ export class BusMaster {
     this.memory.forEachRun(address, length, this.visitRun)
     this.source = null
     if (this.verdict === 0) this.bytesWritten += length
+    if (this.measure) this.busyMs += performance.now() - started
     return this.verdict
   }
 

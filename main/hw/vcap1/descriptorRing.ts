@@ -1,4 +1,4 @@
-import type { PhysicalMemory } from '../physicalMemory.js'
+import type { Allocation, PhysicalMemory } from '../physicalMemory.js'
 import type { BusMaster } from './busMaster.js'
 import type { CardFindingSink } from './findings.js'
 import { DESC_CTRL, DESCRIPTOR, ERR } from './registers.js'
@@ -56,6 +56,9 @@ export class DescriptorRing {
   private readonly publishedGeneration = new Float64Array(MAX_RING).fill(-1)
   /** Published and not yet consumed: the card owns these. */
   private readonly owned = new Uint8Array(MAX_RING)
+  /** The ring's bytes when it lies in one physically contiguous allocation (the usual common buffer). */
+  private fast: Uint8Array | null = null
+  private fastAlloc: Allocation | null = null
 
   constructor(
     readonly name: 'video' | 'audio',
@@ -84,6 +87,7 @@ export class DescriptorRing {
   configure(baseLo: number, baseHi: number, count: number): void {
     this.base = baseHi * TWO_32 + baseLo
     this.count = count >= 2 && count <= MAX_RING ? count : 0
+    this.fast = null
     if (this.head >= this.count) this.head = 0
     if (this.tail >= this.count) this.tail = 0
   }
@@ -125,16 +129,52 @@ export class DescriptorRing {
     return 0
   }
 
+  /** The ring's memory as one view, or null when it is scattered, freed or absent. */
+  private ringBytes(): Uint8Array | null {
+    if (this.fast !== null && !this.fastAlloc!.freed) return this.fast
+    this.fast = null
+    const length = this.count * DESCRIPTOR.SIZE
+    const t = length > 0 ? this.memory.translate(this.base) : null
+    if (t === null || t.alloc.physicalAddressOf(t.offset).contiguous < length) return null
+    this.fastAlloc = t.alloc
+    this.fast = t.alloc.backing.subarray(t.offset, t.offset + length)
+    return this.fast
+  }
+
+  /** Copies the first `length` bytes of descriptor `index` into `raw`. */
+  private load(index: number, length: number): void {
+    const bytes = this.ringBytes()
+    if (bytes === null) {
+      this.memory.read(this.addressOf(index), this.raw, 0, length)
+      return
+    }
+    // A plain loop: 16 or 32 bytes do not pay for a subarray.
+    const raw = this.raw
+    const at = index * DESCRIPTOR.SIZE
+    for (let i = 0; i < length; i++) raw[i] = bytes[at + i]
+  }
+
+  /** Writes `length` bytes of `src` at byte `at` of descriptor `index` (the card's writeback). */
+  private store(index: number, at: number, src: Uint8Array, length: number): void {
+    const bytes = this.ringBytes()
+    if (bytes === null) {
+      this.memory.write(this.addressOf(index) + at, src, 0, length)
+      return
+    }
+    const to = index * DESCRIPTOR.SIZE + at
+    for (let i = 0; i < length; i++) bytes[to + i] = src[i]
+  }
+
   private publish(index: number, strict: boolean): void {
-    this.memory.read(this.addressOf(index), this.raw, 0, 16)
+    this.load(index, 16)
     const v = this.view
     const address = v.getUint32(0, true) + v.getUint32(4, true) * TWO_32
     const ctrl = v.getUint32(DESCRIPTOR.CTRL, true)
     this.publishedAddress[index] = address
     this.publishedLength[index] = v.getUint32(DESCRIPTOR.BUF_LEN, true)
     this.publishedCtrl[index] = ctrl
-    const target = this.memory.translate(address)
-    this.publishedGeneration[index] = target !== null && target.alloc.mappedForDevice ? target.alloc.generation : -1
+    const target = this.memory.allocationAt(address)
+    this.publishedGeneration[index] = target !== null && target.mappedForDevice ? target.generation : -1
     this.owned[index] = 1
     if ((ctrl & DESC_CTRL.OWN) === 0) {
       const consequence = strict ? 'the card will stop with NOT_OWNED' : 'the card waits until it sees OWN'
@@ -145,8 +185,9 @@ export class DescriptorRing {
   /** Reads the descriptor at HEAD into `d`. Returns 0 or an abort cause. */
   fetch(d: Descriptor): number {
     const index = this.head
-    const cause = this.port.fetch(this.name, this.addressOf(index), this.raw)
+    const cause = this.port.fetchCheck(this.name, this.addressOf(index))
     if (cause !== 0) return cause
+    this.load(index, DESCRIPTOR.SIZE)
     const v = this.view
     d.index = index
     d.address = v.getUint32(0, true) + v.getUint32(4, true) * TWO_32
@@ -177,12 +218,12 @@ export class DescriptorRing {
     w.setUint32(4, bytes >>> 0, true)
     w.setUint32(8, tsLo >>> 0, true)
     w.setUint32(12, tsHi >>> 0, true)
-    let cause = this.port.writeBack(address + DESCRIPTOR.WB_STATUS, this.wb, 0, 16)
+    const cause = this.port.writeBackCheck(address)
     if (cause !== 0) return cause
+    this.store(d.index, DESCRIPTOR.WB_STATUS, this.wb, 16)
     if (!keepOwn) {
       w.setUint32(0, (d.ctrl & ~DESC_CTRL.OWN) >>> 0, true)
-      cause = this.port.writeBack(address + DESCRIPTOR.CTRL, this.wb, 0, 4)
-      if (cause !== 0) return cause
+      this.store(d.index, DESCRIPTOR.CTRL, this.wb, 4)
       this.owned[d.index] = 0
       this.publishedGeneration[d.index] = -1
     }
@@ -207,7 +248,7 @@ export class DescriptorRing {
 
   /** The driver touched a descriptor after the card fetched it and before the writeback. */
   private checkUnchangedBeforeWriteback(d: Descriptor): void {
-    this.memory.read(this.addressOf(d.index), this.raw, 0, 16)
+    this.load(d.index, 16)
     const v = this.view
     const address = v.getUint32(0, true) + v.getUint32(4, true) * TWO_32
     const length = v.getUint32(DESCRIPTOR.BUF_LEN, true)

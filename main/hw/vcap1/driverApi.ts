@@ -42,11 +42,11 @@ export const TS_HI = 0x044
 export const TS_FREQ = 0x048
 /** 0x050 Periodic timer in µs (0 = off); raises INT_STATUS.TIMER. (RW; reset 0x0) */
 export const TIMER_PERIOD = 0x050
-/** 0x060 Detected input width (signal mode). (RO; reset 0x0) */
+/** 0x060 Detected input width (signal mode; 0 without lock). (RO; reset 0x780) */
 export const SIG_WIDTH = 0x060
-/** 0x064 Detected input height (signal mode). (RO; reset 0x0) */
+/** 0x064 Detected input height (signal mode; 0 without lock). (RO; reset 0x438) */
 export const SIG_HEIGHT = 0x064
-/** 0x068 Detected frame interval in 100 ns units (signal mode). (RO; reset 0x0) */
+/** 0x068 Detected frame interval in 100 ns units (signal mode; 0 without lock). (RO; reset 0x28bb1) */
 export const SIG_INTERVAL = 0x068
 /** 0x100 Video channel control. (mixed access; reset 0x100) */
 export const VID_CTRL = 0x100
@@ -76,7 +76,7 @@ export const VID_DESC_TAIL = 0x12c
 export const VID_DESC_HEAD = 0x130
 /** 0x134 Free-running count of completed descriptors. (RO; reset 0x0) */
 export const VID_DESC_DONE_CNT = 0x134
-/** 0x138 Frames produced by the source since RUN (VSYNC count). (RO; reset 0x0) */
+/** 0x138 Frames produced by the source since RUN (VSYNC count). RUN sets it to the first frame's sequence (0); the first SOF comes one frame interval after RUN. (RO; reset 0x0) */
 export const VID_FRAME_CNT = 0x138
 /** 0x13c Frames fully written to memory. (RO; reset 0x0) */
 export const VID_DELIVERED_CNT = 0x13c

@@ -135,9 +135,10 @@ export const REGISTERS: RegisterSpec[] = [
   { offset: 0x044, name: 'TS_HI', block: 'global', reset: 0, doc: 'Timestamp counter, latched high word (read TS_LO first).', fields: word('VALUE', 'RO', 'high 32 bits, latched by the TS_LO read'), highOf: 'TS_LO' },
   { offset: 0x048, name: 'TS_FREQ', block: 'global', reset: 10_000_000, doc: 'Timestamp frequency: 10,000,000 (100 ns units).', fields: word('HZ', 'RO', 'ticks per second') },
   { offset: 0x050, name: 'TIMER_PERIOD', block: 'global', reset: 0, doc: 'Periodic timer in µs (0 = off); raises INT_STATUS.TIMER.', fields: word('US', 'RW', 'period in microseconds') },
-  { offset: 0x060, name: 'SIG_WIDTH', block: 'global', reset: 0, doc: 'Detected input width (signal mode).', fields: word('PIXELS', 'RO', 'active pixels per line') },
-  { offset: 0x064, name: 'SIG_HEIGHT', block: 'global', reset: 0, doc: 'Detected input height (signal mode).', fields: word('LINES', 'RO', 'active lines') },
-  { offset: 0x068, name: 'SIG_INTERVAL', block: 'global', reset: 0, doc: 'Detected frame interval in 100 ns units (signal mode).', fields: word('INTERVAL', 'RO', '100 ns units') },
+  // The input is locked at power-up (GSTATUS.SIGNAL_LOCK), so SIG_* read the detected 1080p59.94 timing, not 0.
+  { offset: 0x060, name: 'SIG_WIDTH', block: 'global', reset: 1920, doc: 'Detected input width (signal mode; 0 without lock).', fields: word('PIXELS', 'RO', 'active pixels per line') },
+  { offset: 0x064, name: 'SIG_HEIGHT', block: 'global', reset: 1080, doc: 'Detected input height (signal mode; 0 without lock).', fields: word('LINES', 'RO', 'active lines') },
+  { offset: 0x068, name: 'SIG_INTERVAL', block: 'global', reset: 166_833, doc: 'Detected frame interval in 100 ns units (signal mode; 0 without lock).', fields: word('INTERVAL', 'RO', '100 ns units') },
 
   // ------------------------------------------------------------------ video channel 0x100-0x17F
   {
@@ -182,7 +183,7 @@ export const REGISTERS: RegisterSpec[] = [
   { offset: 0x12c, name: 'VID_DESC_TAIL', block: 'video', reset: 0, doc: 'Producer index (doorbell): the index after the last valid descriptor.', fields: word('INDEX', 'RW', 'written by the driver after filling descriptors') },
   { offset: 0x130, name: 'VID_DESC_HEAD', block: 'video', reset: 0, doc: 'Consumer index: the next descriptor the hardware will use.', fields: word('INDEX', 'RO', 'advanced by the hardware') },
   { offset: 0x134, name: 'VID_DESC_DONE_CNT', block: 'video', reset: 0, doc: 'Free-running count of completed descriptors.', fields: word('COUNT', 'RO', 'wraps at 2^32') },
-  { offset: 0x138, name: 'VID_FRAME_CNT', block: 'video', reset: 0, doc: 'Frames produced by the source since RUN (VSYNC count).', fields: word('COUNT', 'RO', 'frames') },
+  { offset: 0x138, name: 'VID_FRAME_CNT', block: 'video', reset: 0, doc: 'Frames produced by the source since RUN (VSYNC count). RUN sets it to the first frame\'s sequence (0); the first SOF comes one frame interval after RUN.', fields: word('COUNT', 'RO', 'frames') },
   { offset: 0x13c, name: 'VID_DELIVERED_CNT', block: 'video', reset: 0, doc: 'Frames fully written to memory.', fields: word('COUNT', 'RO', 'frames') },
   { offset: 0x140, name: 'VID_DROP_CNT', block: 'video', reset: 0, doc: 'Frames dropped (starvation, overflow, injected). A write of 0 resets it.', fields: word('COUNT', 'RW', 'frames; only 0 may be written') },
   { offset: 0x144, name: 'VID_LAST_TS_LO', block: 'video', reset: 0, doc: 'Timestamp of the last delivered frame, low word (latches HI).', fields: word('VALUE', 'RO', 'low 32 bits') },

@@ -190,6 +190,10 @@ export class Vcap1Card implements PciDevice {
     this.video = new VideoChannel(k, videoRing, this.port, this.irq, this.ts, new PatternGenerator(rng.fork('patterns')))
     this.video.bandwidth = (this.options.bandwidthMBps ?? 400) / 1000
     this.audio = new AudioChannel(k, audioRing, this.port, this.irq, this.ts, new AudioGenerator(rng.fork('audio')), rng.fork('audio-jitter'))
+    // Errors halt the channel with RUN cleared by the hardware (7.5): RUN reads 0, and the driver's next
+    // RUN=1 is a 0 -> 1 edge that is refused (and reported) until CH_RESET.
+    this.video.onError = () => this.regs.set(VID_CTRL, this.regs.get(VID_CTRL) & ~CTRL_RUN)
+    this.audio.onError = () => this.regs.set(AUD_CTRL, this.regs.get(AUD_CTRL) & ~CTRL_RUN)
     this.faults = new FaultInjector(this, k, rng.fork('faults'))
     this.applyRegisters()
   }
@@ -300,16 +304,6 @@ export class Vcap1Card implements PciDevice {
         return v.frameCount
       case VID_DELIVERED_CNT:
         return v.deliveredCount
-      case VID_DESC_BASE_LO:
-      case VID_DESC_BASE_HI:
-      case VID_DESC_COUNT:
-        v.ring.configure(this.regs.get(VID_DESC_BASE_LO), this.regs.get(VID_DESC_BASE_HI), this.regs.get(VID_DESC_COUNT))
-        return
-      case AUD_DESC_BASE_LO:
-      case AUD_DESC_BASE_HI:
-      case AUD_DESC_COUNT:
-        a.ring.configure(this.regs.get(AUD_DESC_BASE_LO), this.regs.get(AUD_DESC_BASE_HI), this.regs.get(AUD_DESC_COUNT))
-        return
       case VID_DROP_CNT:
         return v.dropCount
       case VID_LAST_TS_LO:

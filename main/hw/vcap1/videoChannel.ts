@@ -118,6 +118,8 @@ export class VideoChannel {
   // Faults (vcap1.md 7.10), set by the fault injector.
   /** Asked at each SOF what happens to that frame. */
   frameFault: (sequence: number) => FrameFault = () => null
+  /** Called when an error halts the channel: the card clears VID_CTRL.RUN (vcap1.md 7.5). */
+  onError: () => void = () => {}
   slowFactor = 1
   hangOnStop = false
   signalLost = false
@@ -147,6 +149,10 @@ export class VideoChannel {
   private engineEvent: EventHandle | null = null
   private stopEvent: EventHandle | null = null
   private readonly corrupting = new CorruptingSource()
+  /** Scratch for overflowTime's breakpoints (no allocation per descriptor). */
+  private readonly points = new Float64Array(6)
+  /** The FIFO level last put on the trace (the counter is recorded when it moves). */
+  private tracedLevel = 0
 
   // Trace.
   private readonly dmaTrack: number
@@ -233,7 +239,9 @@ export class VideoChannel {
     this.frameCountStart = 0
     this.deliveredCount = 0
     this.runAt = k.now()
-    this.sofIndex = 0
+    // SOF(n) = t_run + n·T from n = 1 (avshws: start + (n+1)·T): the source locks for one frame
+    // period, which is also when a driver reads VID_FRAME_CNT for the run's first sequence.
+    this.sofIndex = 1
     this.cur.active = false
     this.next.active = false
     this.engine = Engine.Idle
@@ -255,7 +263,9 @@ export class VideoChannel {
     }
     const k = this.kernel
     const now = k.now()
-    if (this.stopAtEof && this.cur.active && !this.frozen) {
+    // A frame that overflowed while starved has nothing left to finish: stop as if between frames.
+    const unfinishable = this.cur.discard && this.engine === Engine.Starved
+    if (this.stopAtEof && this.cur.active && !this.frozen && !unfinishable) {
       // Finish the frame; the frame end halts the channel.
       this.next.active = false
       return
@@ -468,6 +478,12 @@ export class VideoChannel {
       this.afterFrame()
       return false
     }
+    if (this.stopping && f.discard) {
+      // Stopping at EOF, but the frame overflowed and its chain ran out: waiting for its EOF could hang
+      // the stop handshake forever, and nothing of it can be delivered anyway. Halt now.
+      this.halt()
+      return false
+    }
     this.engine = Engine.Starved
     this.armStarvedOverflow()
     return false
@@ -477,6 +493,9 @@ export class VideoChannel {
     const k = this.kernel
     const d = this.desc
     f.started = true
+    // A starved engine has its overflow armed; the descriptor that ends the starvation disarms it
+    // (otherwise a late doorbell within the FIFO slack would still drop the frame).
+    this.cancelEngine()
     const fetchDone = Math.max(now, this.fetchStart) + FETCH_LATENCY_NS * this.slowFactor
     const room = d.length - this.descPlaced
     const bytes = f.discard || f.placed >= f.payload ? 0 : Math.min(room, f.payload - f.placed)
@@ -507,7 +526,7 @@ export class VideoChannel {
     const bytes = this.xferBytes
     k.trace.slice(this.dmaTrack, this.fetchStart, this.xferStart - this.fetchStart, this.names.fetch, 0, this.dmaArgs, d.index, d.length, d.address)
     if (bytes > 0) {
-      k.trace.counter(this.fifoTrack, this.xferStart, this.names.fifo, this.fifoLevel(this.xferStart))
+      this.traceFifo(this.xferStart)
       k.trace.slice(this.dmaTrack, this.xferStart, end - this.xferStart, this.names.write, 0, this.dmaArgs, d.index, bytes, d.address + this.descPlaced)
       if (!this.writeData(f, bytes)) return
     }
@@ -524,8 +543,18 @@ export class VideoChannel {
       }
     } else if (dataDone) this.finishFrame()
     else if (full && !this.completeDescriptor(0)) return
-    k.trace.counter(this.fifoTrack, now, this.names.fifo, this.fifoLevel(now))
+    this.traceFifo(now)
     this.advance()
+  }
+
+  /** Puts the FIFO level on its counter track when it moved by 4 KiB or more (or emptied). */
+  private traceFifo(t: number): void {
+    const trace = this.kernel.trace
+    if (!trace.enabled) return
+    const level = Math.round(this.fifoLevel(t))
+    if (Math.abs(level - this.tracedLevel) < 4096 && (level !== 0 || this.tracedLevel === 0)) return
+    this.tracedLevel = level
+    trace.counter(this.fifoTrack, t, this.names.fifo, level)
   }
 
   /** Copies the transfer's bytes into memory. False when the write aborted (the channel halted). */
@@ -662,26 +691,32 @@ export class VideoChannel {
    */
   private overflowTime(from: number, to: number, f: Frame, xferStart: number, rate: number): number {
     const limit = this.fifoBytes
-    const points = [from, xferStart, to, f.sof + this.activeNs]
-    if (this.next.active) points.push(this.next.sof, this.next.sof + this.activeNs)
-    else if (this.nextSof > from && this.nextSof < to) points.push(this.nextSof)
-    points.sort((a, b) => a - b)
-    const level = (t: number): number => {
-      let placed = f.placed
-      if (t > xferStart) placed += Math.min(this.xferBytes, (t - xferStart) * rate)
-      let l = Math.max(0, this.produced(f, t) - placed)
-      if (this.next.active) l += this.produced(this.next, t)
-      return l
+    // Cheap bound first (the usual case): even with nothing drained, could the FIFO exceed its depth?
+    let bound = this.produced(f, to) - f.placed
+    if (this.next.active) bound += this.produced(this.next, to)
+    else if (this.nextSof < to) bound += this.frameSize * Math.min(1, (to - this.nextSof) / this.activeNs)
+    if (bound <= limit) return -1
+    const points = this.points
+    let n = 0
+    points[n++] = from
+    points[n++] = xferStart
+    points[n++] = to
+    points[n++] = f.sof + this.activeNs
+    if (this.next.active) {
+      points[n++] = this.next.sof
+      points[n++] = this.next.sof + this.activeNs
     }
+    points.subarray(0, n).sort()
     let prev = from
-    for (const p of points) {
+    for (let i = 0; i < n; i++) {
+      const p = points[i]
       if (p < from || p > to) continue
-      if (level(p) > limit) {
+      if (this.levelAt(p, f, xferStart, rate) > limit) {
         let lo = prev
         let hi = p
-        for (let i = 0; i < 40 && hi - lo > 1; i++) {
+        for (let j = 0; j < 40 && hi - lo > 1; j++) {
           const mid = (lo + hi) / 2
-          if (level(mid) > limit) hi = mid
+          if (this.levelAt(mid, f, xferStart, rate) > limit) hi = mid
           else lo = mid
         }
         return Math.ceil(hi)
@@ -689,6 +724,15 @@ export class VideoChannel {
       prev = p
     }
     return -1
+  }
+
+  /** FIFO level at `t` if the current descriptor's transfer runs from `xferStart` at `rate`. */
+  private levelAt(t: number, f: Frame, xferStart: number, rate: number): number {
+    let placed = f.placed
+    if (t > xferStart) placed += Math.min(this.xferBytes, (t - xferStart) * rate)
+    let level = Math.max(0, this.produced(f, t) - placed)
+    if (this.next.active) level += this.produced(this.next, t)
+    return level
   }
 
   /** Starved: when will the FIFO overflow if no descriptor comes? */
@@ -813,6 +857,7 @@ export class VideoChannel {
     const bit = 31 - Math.clz32(cause)
     const name = Object.keys(ERR_BIT_INDEX).find((n) => ERR_BIT_INDEX[n] === bit) ?? `bit ${bit}`
     k.trace.instant(this.eventTrack, k.now(), this.names.error, this.eventArgs, descriptor, bit, 0, `VID_ERROR ${name} at 0x${address.toString(16)}`)
+    this.onError()
     this.irq.raise(INT.VID_DMA_ERR)
   }
 
