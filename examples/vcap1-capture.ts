@@ -795,7 +795,10 @@ export function Vcap1ReceiveControl(srb: SRB): void {
       } else if (p.PropertyOutputSize < sizeof('KSPROPERTY_DROPPEDFRAMES_CURRENT_S')) {
         srb.Status = STATUS_BUFFER_OVERFLOW
       } else {
-        Object.assign(p.PropertyInfo, { PictureNumber: strm.LastPictureNumber, DropCount: strm.LastPictureNumber - strm.Delivered, AverageFrameSize: strm.VideoInfo!.bmiHeader.biSizeImage })
+        // Frames the card has produced so far, delivered or not: the drops include frames that no
+        // delivered frame reveals yet (a bus too slow for the format loses every one of them).
+        const produced = Math.max(strm.LastPictureNumber, ProducedFrames(strm))
+        Object.assign(p.PropertyInfo, { PictureNumber: produced, DropCount: produced - strm.Delivered, AverageFrameSize: strm.VideoInfo!.bmiHeader.biSizeImage })
         srb.ActualBytesTransferred = sizeof('KSPROPERTY_DROPPEDFRAMES_CURRENT_S')
       }
       break
@@ -804,6 +807,13 @@ export function Vcap1ReceiveControl(srb: SRB): void {
       srb.Status = STATUS_NOT_IMPLEMENTED
   }
   StreamClassCompleteRequestAndMarkQueueReady(srb)
+}
+
+/** Frames produced since the stream started: earlier runs plus this run's VID_FRAME_CNT delta. */
+function ProducedFrames(strm: STREAM_EXTENSION): number {
+  const ch = strm.Channel
+  if (!ch.Running || strm.Device.Removed) return strm.PictureBase
+  return strm.PictureBase + ((READ_REGISTER_ULONG(strm.Device.Base + VID_FRAME_CNT) - strm.RunFrameStart) >>> 0)
 }
 
 function ProposeFormat(strm: STREAM_EXTENSION, srb: SRB): number {
@@ -1259,7 +1269,8 @@ function OnError(ext: DEVICE_EXTENSION, ch: CHANNEL): void {
 
 export function Vcap1Interrupt(HwDeviceExtension: DEVICE_EXTENSION): boolean {
   const ext = HwDeviceExtension
-  if (ext.Removed) return false
+  // Masked while the Dispatch routine runs, and gone after a surprise removal: not ours either way.
+  if (ext.Removed || ext.ServiceQueued) return false
   const pending = READ_REGISTER_ULONG(ext.Base + INT_PENDING)
   // All ones: the card is gone. Zero: the shared line was raised by someone else.
   if (pending === 0xffffffff || pending === 0) return false

@@ -26,7 +26,7 @@ export class InterruptService {
     const k = d.kernel
     const vector = d.interrupt?.vector ?? d.machine.intaVector
     // A message-signalled interrupt is the card's by construction: nothing is shared on its vector.
-    const asserting = vector.mode === 'latched' || d.card.interruptAsserted()
+    const asserting = vector.mode === 'latched' || d.card.interruptAsserted() || d.card.interruptRequested?.() === true
     if (!asserting) this.spurious++
     if (d.synchronized && d.priority.activeLower > 0) {
       if (d.card.interruptsEnabled() && !this.lowerReported) {

@@ -16,8 +16,6 @@ export interface FrameCounts {
 export interface FrameContentChecker {
   /** Judges one buffer of a stream opened with `format`. */
   check(header: StreamHeader, streamNumber: number, format: PKSDATAFORMAT): { torn: boolean; stale: boolean; sequence: number | null }
-  /** The stream entered RUN: the card's frame sequence may start again. */
-  resume(streamNumber: number): void
 }
 
 /**
@@ -37,6 +35,8 @@ export class FrameTracker {
   private lastPicture = -1
   private deliveredThisRun = 0
   private lastDropCount = 0
+  /** DropCount the driver reported through KSPROPERTY_DROPPEDFRAMES_CURRENT in this run. */
+  private reportedDrops = 0
   /** The format the stream was opened with (what the application expects in each buffer). */
   format: PKSDATAFORMAT | null = null
 
@@ -51,7 +51,7 @@ export class FrameTracker {
 
   private droppedThisRun(): number {
     const gaps = this.firstPicture < 0 ? 0 : this.lastPicture - this.firstPicture + 1 - this.deliveredThisRun
-    return Math.max(0, gaps, this.lastDropCount)
+    return Math.max(0, gaps, this.lastDropCount, this.reportedDrops)
   }
 
   /** The stream went to STOP: the driver restarts its counters from here. */
@@ -61,12 +61,14 @@ export class FrameTracker {
     this.lastPicture = -1
     this.deliveredThisRun = 0
     this.lastDropCount = 0
+    this.reportedDrops = 0
   }
 
-  /** The stream entered RUN (the card restarts its sequence with each run). */
-  resume(): void {
-    this.checker?.resume(this.streamNumber)
+  /** The driver's answer to KSPROPERTY_DROPPEDFRAMES_CURRENT (its count since the stream started). */
+  noteReportedDrops(dropCount: number): void {
+    this.reportedDrops = Math.max(this.reportedDrops, dropCount)
   }
+
 
   /** One buffer completed with success. */
   onBuffer(header: StreamHeader): void {

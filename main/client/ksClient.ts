@@ -335,11 +335,12 @@ export class KsClient {
         const s = this.stream(step.stream)
         const state = KSSTATE_BY_NAME[step.state]
         if (state === ks.KSSTATE_STOP) s.pumping = false
+        // Leaving RUN, an application asks how many frames were dropped (IAMDroppedFrames).
+        if (s.state === ks.KSSTATE_RUN && state !== ks.KSSTATE_RUN) yield* this.queryDroppedFrames(s)
         this.setGraphState(s, state)
         const srb = yield* this.await<Srb>((done) => d.setState(s.instance, state, done))
         if (srb._Status === STATUS_SUCCESS) {
           if (state === ks.KSSTATE_STOP && s.state !== ks.KSSTATE_STOP) s.tracker.restart()
-          if (state === ks.KSSTATE_RUN && s.state !== ks.KSSTATE_RUN) s.tracker.resume()
           s.state = state
         }
         return this.checkStatus(srb._Status, undefined, `set-state ${step.state} on stream ${s.number}`)
@@ -546,6 +547,28 @@ export class KsClient {
       status = srb._Status
     }
     this.checkStatus(status, step.expectStatus, what)
+  }
+
+  /**
+   * KSPROPERTY_DROPPEDFRAMES_CURRENT, when the stream offers it: the driver's own count of dropped
+   * frames, which covers drops no delivered frame reveals (a run where every frame was lost).
+   */
+  private *queryDroppedFrames(s: ClientStream): Generator<Suspend, void, unknown> {
+    const info = s.instance.info
+    const sets = (info.StreamPropertiesArray ?? []).slice(0, info.NumStreamPropArrayEntries)
+    const setIndex = sets.findIndex((x) => ks.IsEqualGUID(x.Set, ks.PROPSETID_VIDCAP_DROPPEDFRAMES))
+    const item = setIndex < 0 ? undefined : (sets[setIndex].PropertyItem ?? []).slice(0, sets[setIndex].PropertiesCount).find((p) => p.PropertyId === ks.KSPROPERTY_DROPPEDFRAMES_CURRENT)
+    if (item === undefined || !item.GetPropertyHandler) return
+    const descriptor: STREAM_PROPERTY_DESCRIPTOR = {
+      Property: { Set: ks.PROPSETID_VIDCAP_DROPPEDFRAMES, Id: ks.KSPROPERTY_DROPPEDFRAMES_CURRENT, Flags: ks.KSPROPERTY_TYPE_GET },
+      PropertySetID: setIndex,
+      PropertyInfo: {},
+      PropertyInputSize: Math.max(item.MinProperty, STRUCT_SIZES.KSPROPERTY),
+      PropertyOutputSize: Math.max(item.MinData, STRUCT_SIZES.KSPROPERTY_DROPPEDFRAMES_CURRENT_S),
+    }
+    const srb = yield* this.await<Srb>((done) => this.device.property(s.instance, SRB_GET_STREAM_PROPERTY, descriptor, done))
+    const dropped = (descriptor.PropertyInfo as { DropCount?: unknown }).DropCount
+    if (srb._Status === STATUS_SUCCESS && typeof dropped === 'number' && dropped >= 0) s.tracker.noteReportedDrops(dropped)
   }
 
   // -------------------------------------------------------------------------------------------------

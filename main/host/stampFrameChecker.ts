@@ -58,7 +58,4 @@ export class StampFrameChecker implements FrameContentChecker {
     return { torn, stale: r.stale, sequence: r.sequence }
   }
 
-  resume(streamNumber: number): void {
-    this.checkers.get(streamNumber)?.reset()
-  }
 }

@@ -27,6 +27,11 @@ export interface PciDevice {
   mmioWrite(bar: number, offset: number, size: 1 | 2 | 4, value: number): void
   /** True while this device drives its interrupt output. */
   interruptAsserted(): boolean
+  /**
+   * True while the device has an enabled event that will assert its output (within its assert delay
+   * or moderation hold-off): an ISR that claims the interrupt then is not stealing it.
+   */
+  interruptRequested?(): boolean
   /** True while any of its interrupt sources is enabled (must be false after UNINITIALIZE or D3). */
   interruptsEnabled(): boolean
   setPowerState(state: DevicePowerState): void

@@ -76,7 +76,7 @@ export const VID_DESC_TAIL = 0x12c
 export const VID_DESC_HEAD = 0x130
 /** 0x134 Free-running count of completed descriptors. (RO; reset 0x0) */
 export const VID_DESC_DONE_CNT = 0x134
-/** 0x138 Frames produced by the source since RUN (VSYNC count). RUN sets it to the first frame's sequence (0); the first SOF comes one frame interval after RUN. (RO; reset 0x0) */
+/** 0x138 Frames produced by the source since RUN (VSYNC count). RUN sets it to the first frame's sequence (0); the first SOF comes one line time after RUN. (RO; reset 0x0) */
 export const VID_FRAME_CNT = 0x138
 /** 0x13c Frames fully written to memory. (RO; reset 0x0) */
 export const VID_DELIVERED_CNT = 0x13c

@@ -297,6 +297,7 @@ export class FaultInjector {
         const start = (0x1_0000_0000 - Math.max(1, value)) >>> 0
         if (card.video.running) card.video.frameCount = start
         else card.video.frameCountStart = start
+        card.video.sourceFrames = start
         this.fire(spec.id, `VID_FRAME_CNT continues from 0x${start.toString(16)}`)
         return
       }

@@ -53,6 +53,7 @@ export class RegisterFile {
     let defined = 0
     const problems: string[] = []
     const w = written >>> 0
+    const readOnly = spec.fields.every((f) => f.access === 'RO' || f.access === 'RC')
     for (const field of spec.fields) {
       const mask = bitsOf(field) >>> 0
       defined = (defined | mask) >>> 0
@@ -63,7 +64,9 @@ export class RegisterFile {
           break
         case 'RO':
         case 'RC':
-          if (bits !== ((before & mask) >>> 0)) problems.push(`write to read-only ${spec.name}.${field.name}`)
+          // In a register that also has writable fields, writing 0 (or the current value) to a read-only
+          // field is how drivers leave it alone; anything else tries to change it.
+          if (bits !== ((before & mask) >>> 0) && (bits !== 0 || readOnly)) problems.push(`write to read-only ${spec.name}.${field.name}`)
           break
         case 'W1C':
           cleared = (cleared | bits) >>> 0

@@ -183,7 +183,7 @@ export const REGISTERS: RegisterSpec[] = [
   { offset: 0x12c, name: 'VID_DESC_TAIL', block: 'video', reset: 0, doc: 'Producer index (doorbell): the index after the last valid descriptor.', fields: word('INDEX', 'RW', 'written by the driver after filling descriptors') },
   { offset: 0x130, name: 'VID_DESC_HEAD', block: 'video', reset: 0, doc: 'Consumer index: the next descriptor the hardware will use.', fields: word('INDEX', 'RO', 'advanced by the hardware') },
   { offset: 0x134, name: 'VID_DESC_DONE_CNT', block: 'video', reset: 0, doc: 'Free-running count of completed descriptors.', fields: word('COUNT', 'RO', 'wraps at 2^32') },
-  { offset: 0x138, name: 'VID_FRAME_CNT', block: 'video', reset: 0, doc: 'Frames produced by the source since RUN (VSYNC count). RUN sets it to the first frame\'s sequence (0); the first SOF comes one frame interval after RUN.', fields: word('COUNT', 'RO', 'frames') },
+  { offset: 0x138, name: 'VID_FRAME_CNT', block: 'video', reset: 0, doc: 'Frames produced by the source since RUN (VSYNC count). RUN sets it to the first frame\'s sequence (0); the first SOF comes one line time after RUN.', fields: word('COUNT', 'RO', 'frames') },
   { offset: 0x13c, name: 'VID_DELIVERED_CNT', block: 'video', reset: 0, doc: 'Frames fully written to memory.', fields: word('COUNT', 'RO', 'frames') },
   { offset: 0x140, name: 'VID_DROP_CNT', block: 'video', reset: 0, doc: 'Frames dropped (starvation, overflow, injected). A write of 0 resets it.', fields: word('COUNT', 'RW', 'frames; only 0 may be written') },
   { offset: 0x144, name: 'VID_LAST_TS_LO', block: 'video', reset: 0, doc: 'Timestamp of the last delivered frame, low word (latches HI).', fields: word('VALUE', 'RO', 'low 32 bits') },

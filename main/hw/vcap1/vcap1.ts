@@ -217,6 +217,10 @@ export class Vcap1Card implements PciDevice {
     return this.irq.asserted
   }
 
+  interruptRequested(): boolean {
+    return !this.removed && this.irq.masterEnable && this.irq.pending !== 0
+  }
+
   interruptsEnabled(): boolean {
     return !this.removed && this.powerState === 1 && this.irq.masterEnable && this.irq.enable !== 0
   }

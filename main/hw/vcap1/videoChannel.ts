@@ -44,7 +44,10 @@ const enum Engine {
 /** One frame from SOF to its last descriptor (two exist: the one being written and the next one). */
 class Frame {
   active = false
+  /** VID_FRAME_CNT at this frame's SOF (restarts with each RUN; in WB_STATUS). */
   sequence = 0
+  /** The source's own frame number since power-up (in the stamps; never restarts with RUN). */
+  sourceSequence = 0
   sof = 0
   tsLo = 0
   tsHi = 0
@@ -114,6 +117,8 @@ export class VideoChannel {
   stopping = false
   /** The next RUN starts VID_FRAME_CNT here (the sequence-wrap fault). */
   frameCountStart = 0
+  /** Frames the source has produced since power-up; the stamp of a frame carries its number. */
+  sourceFrames = 0
 
   // Faults (vcap1.md 7.10), set by the fault injector.
   /** Asked at each SOF what happens to that frame. */
@@ -239,9 +244,7 @@ export class VideoChannel {
     this.frameCountStart = 0
     this.deliveredCount = 0
     this.runAt = k.now()
-    // SOF(n) = t_run + n·T from n = 1 (avshws: start + (n+1)·T): the source locks for one frame
-    // period, which is also when a driver reads VID_FRAME_CNT for the run's first sequence.
-    this.sofIndex = 1
+    this.sofIndex = 0
     this.cur.active = false
     this.next.active = false
     this.engine = Engine.Idle
@@ -331,7 +334,9 @@ export class VideoChannel {
 
   private scheduleSof(): void {
     const config = this.config!
-    this.nextSof = this.runAt + Math.round(this.sofIndex * config.intervalNs)
+    // SOF(n) = t_run + t_lock + n·T: absolute, no drift. The source locks within one line time of
+    // RUN, so a driver that reads VID_FRAME_CNT right after RUN gets the first frame's sequence.
+    this.nextSof = this.runAt + Math.round(this.lineNs + this.sofIndex * config.intervalNs)
     this.sofEvent = this.kernel.scheduleHw(this.nextSof, this.onSof, this)
   }
 
@@ -350,6 +355,8 @@ export class VideoChannel {
     if (this.signalLost || this.frozen) return
     const sequence = this.frameCount
     this.frameCount = (this.frameCount + 1) >>> 0
+    // The source numbers every frame it makes, captured or not, across runs (the stamps carry it).
+    this.sourceFrames = (this.sourceFrames + 1) >>> 0
     k.trace.instant(this.eventTrack, now, this.names.sof, this.eventArgs, sequence, 0)
     this.irq.raise(INT.VID_SOF)
     const fault = this.frameFault(sequence)
@@ -373,6 +380,7 @@ export class VideoChannel {
     const config = this.config!
     f.active = true
     f.sequence = sequence
+    f.sourceSequence = this.sourceFrames
     f.sof = now
     this.ts.at(now)
     f.tsLo = this.ts.lo
@@ -582,7 +590,7 @@ export class VideoChannel {
     if (f.prepared === null) {
       const config = this.config!
       f.prepared = this.patterns.prepare(config.layout, this.pattern, {
-        sequence: f.sequence,
+        sequence: f.sourceSequence,
         timestamp: f.ts,
         dropped: this.dropCount,
         elapsedNs: f.sof - this.runAt,
