@@ -11,6 +11,7 @@ import { BUGCHECK, type BugcheckInfo } from '../sim/bugcheck.js'
 import { TraceRecorder } from '../sim/trace/recorder.js'
 import { autoCard, installCard, type CardName, type InstalledCard } from './cards.js'
 import type { CompiledDriver } from './compile.js'
+import { connectDmaFlows } from './dmaFlows.js'
 import { loadDriver, newScriptName } from './driverLoader.js'
 import { bugcheckForReport, type ExpectationResult, type RunReport } from './report.js'
 import { DriverLocator } from './sourceMap.js'
@@ -126,7 +127,10 @@ export class Session {
       void status
       this.device = this.classDriver.addDevice(this.card.device)
       const device = this.device
-      if (this.card.vcap1) this.card.vcap1.onSurpriseRemoval = () => device.surpriseRemove(() => {})
+      if (this.card.vcap1) {
+        this.card.vcap1.onSurpriseRemoval = () => device.surpriseRemove(() => {})
+        connectDmaFlows(this.machine, this.card.vcap1, device)
+      }
       this.client = new KsClient(kernel, this.machine.memory, this.device, this.card.control)
       this.client.start(this.options.scenario, () => {
         kernel.stopped = true

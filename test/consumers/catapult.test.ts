@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
 import { browserHarnessMissing, startCatapult, type CatapultHarness } from '../helpers/catapult.js'
-import { cloneTrace, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, type TraceDoc } from '../helpers/traces.js'
+import { cloneTrace, countFlowArrows, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, vcap1CaptureTrace, type TraceDoc } from '../helpers/traces.js'
 
 // Our export through chrome://tracing's importer (Catapult) in headless Chromium. Skipped only where
 // Debian's chromium or golang-1.19-src is not installed; CI installs both (.ci/apt-packages).
@@ -32,6 +32,18 @@ describe.skipIf(missing !== null)(`Catapult trace viewer importer${missing ? ` (
     const { min, max } = traceBoundsUs(doc)
     expect(result.bounds[0]).toBeCloseTo(min / 1000, 6)
     expect(result.bounds[1]).toBeCloseTo(max / 1000, 6)
+  })
+
+  it('imports a VCAP-1 capture (DMA slices, FIFO counter, flows through the card and the ISR) with no warnings', async () => {
+    const vcap1 = await vcap1CaptureTrace()
+    const parsed = parseTrace(vcap1)
+    const result = await harness.importTrace(vcap1)
+    expect(result.thrown).toBeNull()
+    expect(result.warnings).toEqual([])
+    expect(parsed.traceEvents.some((ev) => ev.ph === 't')).toBe(true)
+    // Catapult makes one flow event per arrow: delivery -> DMA -> ISR -> completion is three.
+    expect(result.flows).toBe(countFlowArrows(parsed))
+    expect(result.flows).toBeGreaterThan(countFlowStarts(parsed))
   })
 
   it('negative control: an async end without a begin is reported', async () => {

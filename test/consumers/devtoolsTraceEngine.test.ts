@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
 import { parseWithTraceEngine } from '../helpers/traceEngine.js'
-import { cloneTrace, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, type TraceDoc } from '../helpers/traces.js'
+import { cloneTrace, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, vcap1CaptureTrace, type TraceDoc } from '../helpers/traces.js'
 
 // Our export through Chrome DevTools' trace engine (the Performance panel's parser), in Node.
 // It binds a flow event only to a slice with exactly the same (ts, pid, tid, cat), so its flow count
@@ -37,6 +37,16 @@ describe('DevTools trace engine', () => {
       expect(tracks.get(thread)?.entries, `slices on ${thread}`).toBe(count)
       expect(tracks.get(thread)?.name).toBe(threadNames.get(thread))
     }
+  })
+
+  it('binds the VCAP-1 flows at every step: SRB delivered, last descriptor written, ISR, SRB completed', async () => {
+    const vcap1 = parseTrace(await vcap1CaptureTrace())
+    const result = await parseWithTraceEngine(vcap1)
+    const withSteps = result.flows.filter((flow) => flow.length === 4)
+    expect(withSteps.length).toBeGreaterThan(5)
+    for (const flow of withSteps) expect(flow.map((ev) => ev.ph)).toEqual(['X', 'X', 'X', 'X'])
+    const dmaThread = vcap1.traceEvents.find((ev) => ev.ph === 'M' && ev.name === 'thread_name' && (ev.args as { name: string }).name === 'VCAP-1 video DMA')!
+    expect(withSteps.every((flow) => flow[1].tid === dmaThread.tid)).toBe(true)
   })
 
   it('negative control: a flow end 1 µs off its slice is not bound, so one flow is lost', async () => {

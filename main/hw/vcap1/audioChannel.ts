@@ -33,6 +33,8 @@ export class AudioChannel {
   strict = false
   cyclic = false
   generator = 0
+  /** Told when a chunk is written back: its buffer address and the chunk's slice (trace flows). */
+  onChainEnd: ((address: number, sliceStart: number, track: number) => void) | null = null
   /** Clock drift of the audio source in ppm (fault #25). */
   driftPpm = 0
   /** AUD_POSITION reads wobble by up to this many bursts (fault #25). */
@@ -135,6 +137,16 @@ export class AudioChannel {
     }
     this.flush(Math.floor(bytes / this.frameBytes))
     return bytes
+  }
+
+  /**
+   * AUD_LOST_SAMPLES: the count grows while an overrun loses samples (no descriptor, FIFO full), not
+   * only when the next descriptor arrives and the loss is settled (the same sum as in advance()).
+   */
+  lostSamplesNow(): number {
+    if (!this.running || this.stopping || this.descHeld) return this.lostSamples
+    const losing = Math.max(0, this.produced(this.kernel.now()) - this.position - this.fifoFrames)
+    return (this.lostSamples + losing) >>> 0
   }
 
   /** AUD_BYTES: total bytes delivered. */
@@ -272,6 +284,7 @@ export class AudioChannel {
     if (!this.flush(this.chunkFrames)) return
     const start = this.timeOfSample(this.chunkFirst)
     k.trace.slice(this.track, start, k.now() - start, this.chunkName, 0, this.args, d.index, d.length, this.chunkFirst)
+    if (this.onChainEnd !== null && k.trace.enabled) this.onChainEnd(d.address, start, this.track)
     if (!this.writeBack(0)) return
     this.advance()
   }

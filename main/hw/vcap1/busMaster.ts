@@ -102,6 +102,14 @@ export class BusMaster {
 
   private writeRun(alloc: Allocation | null, offset: number, at: number, runLength: number): void {
     if (this.verdict !== 0) return
+    if (alloc !== null && offset < alloc.size && offset + runLength > alloc.size) {
+      // A run into the slack of the buffer's last page: the bytes before its end are the buffer's, only
+      // the rest is "past the end" (so the finding and the IOMMU's fault address name where it starts).
+      const inside = alloc.size - offset
+      this.writeRun(alloc, offset, at, inside)
+      this.writeRun(alloc, alloc.size, at + inside, runLength - inside)
+      return
+    }
     const address = this.faultAddress + at
     const problem = alloc === null ? 'memory that no allocation owns' : this.ownershipProblem(alloc, offset, runLength)
     if (problem !== null) {

@@ -341,7 +341,7 @@ export class Vcap1Card implements PciDevice {
       case AUD_BYTES_HI:
         return this.readHigh(AUD_BYTES_HI, 'AUD_BYTES_LO')
       case AUD_LOST_SAMPLES:
-        return a.lostSamples
+        return a.lostSamplesNow()
       case AUD_TS_LO:
         return this.latchLow(AUD_TS_HI, a.chunkTsLo, a.chunkTsHi)
       case AUD_TS_HI:

@@ -128,6 +128,8 @@ export class VideoChannel {
   slowFactor = 1
   hangOnStop = false
   signalLost = false
+  /** Told when a frame's last descriptor is written back: its buffer address and the write slice (trace flows). */
+  onChainEnd: ((address: number, sliceStart: number, track: number) => void) | null = null
   /** DMA timeout fault: the engine freezes; DMA_TIMEOUT after this many ns (0: never). */
   private frozen = false
 
@@ -644,6 +646,7 @@ export class VideoChannel {
       this.discontinuity = false
     }
     k.trace.slice(this.frameTrack, f.sof, now - f.sof, this.names.frame, 0, this.frameArgs, f.sequence, f.placed, status & 0xff)
+    if (this.onChainEnd !== null && k.trace.enabled) this.onChainEnd(d.address, this.xferBytes > 0 ? this.xferStart : now - WRITEBACK_LATENCY_NS, this.dmaTrack)
     f.active = false
     f.prepared = null
     if (d.ioc) this.irq.completion(INT.VID_IOC)
