@@ -1253,6 +1253,12 @@ function RecoverCard(ext: DEVICE_EXTENSION): void {
 /** A DMA error halted the channel: note the cause, recover the ring, restart (or give up). */
 function OnError(ext: DEVICE_EXTENSION, ch: CHANNEL): void {
   const error = READ_REGISTER_ULONG(ext.Base + ch.Regs.ERROR)
+  if (error === 0 && (READ_REGISTER_ULONG(ext.Base + ch.Regs.STATUS) & ch.Regs.HALTED) === 0) {
+    // An error interrupt with no cause latched and the channel still running: nothing to recover.
+    Reclaim(ext, ch)
+    Feed(ext, ch)
+    return
+  }
   ch.Errors++
   DbgPrint('vcap1: DMA error 0x%x on the %s channel (%u in a row)\n', error, ch === ext.Video ? 'video' : 'audio', ch.Errors)
   if (ch.Errors >= MAX_ERRORS) {

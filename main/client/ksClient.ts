@@ -630,6 +630,9 @@ export class KsClient {
       this.kernel.trace.counter(this.framesTrack, this.kernel.now(), this.framesName, s.tracker.delivered)
     }
     this.kernel.trace.counter(this.inflightTrack, this.kernel.now(), this.inflightName, s.inflight.length)
+    // A read that failed (not success, not cancelled) ends the streaming, as a capture graph stops on
+    // a device error; resubmitting at once would spin forever against a failed device.
+    if (srb._Command === SRB_READ_DATA && srb._Status !== STATUS_SUCCESS && srb._Status !== STATUS_CANCELLED) s.pumping = false
     const again = srb._Command === SRB_READ_DATA && s.pumping && srb._Status !== STATUS_CANCELLED && this.streams.get(s.number) === s && !this.finished
     if (again) this.submitRead(s, buffers)
     else s.pool.push(...buffers)

@@ -40,6 +40,9 @@ interface AccessWatch {
   request: FaultRequest
 }
 
+/** What the race amplifier may latch: completions, frame starts, the timer, the software bit. */
+const RACE_EVENTS = (INT.VID_IOC | INT.VID_SOF | INT.AUD_IOC | INT.TIMER | INT.SW) >>> 0
+
 const FRAME_EFFECT: Record<string, FrameFault> = {
   'frame-drop': 'drop',
   'drop-percent': 'drop',
@@ -108,8 +111,10 @@ export class FaultInjector {
     const k = this.kernel
     if (k.now() > this.raceUntil) return
     const irq = this.card.irq
-    const candidates = (irq.enable & ~irq.status) >>> 0
-    const bits = candidates !== 0 ? candidates : irq.enable
+    // Only events the card raises in normal operation: a fake error would be a different fault.
+    const enabled = (irq.enable & RACE_EVENTS) >>> 0
+    const candidates = (enabled & ~irq.status) >>> 0
+    const bits = candidates !== 0 ? candidates : enabled
     if (bits === 0) return
     const bit = (bits & -bits) >>> 0
     k.scheduleHw(k.now() + this.rng.int(0, 2000), () => {
