@@ -89,7 +89,7 @@ describe('examples/vcap1-capture.ts: formats', () => {
     ['YUY2', 1280, 720],
   ] as const) {
     it(`captures ${subtype} ${width}x${height} with stamps where the format puts them`, () => {
-      const steps = VIDEO_START.map((s) => (s.op === 'open-stream' ? { ...s, format: { subtype, width, height, fps: 30 } } : s))
+      const steps = VIDEO_START.map((s): Step => (s.op === 'open-stream' ? { ...s, format: { subtype, width, height, fps: 30 } } : s))
       const { report } = runScenario({ name: subtype, device: { card: 'vcap1' }, steps: [...steps, { op: 'wait', duration: '500ms' }, ...VIDEO_STOP] })
       expect(report.failures).toEqual([])
       expect(report.frames.delivered).toBeGreaterThanOrEqual(14)
@@ -103,7 +103,7 @@ describe('examples/vcap1-capture.ts: 1080p60 on a slow bus', () => {
   const gen1 = (bandwidthMBps: number): Scenario => ({
     name: '1080p60',
     device: { card: 'vcap1', bandwidthMBps },
-    steps: [...VIDEO_START.map((s) => (s.op === 'open-stream' ? { ...s, format: { subtype: 'YUY2', width: 1920, height: 1080, fps: 60 } } : s)), { op: 'wait', duration: '1s' }, ...VIDEO_STOP],
+    steps: [...VIDEO_START.map((s): Step => (s.op === 'open-stream' ? { ...s, format: { subtype: 'YUY2', width: 1920, height: 1080, fps: 60 } } : s)), { op: 'wait', duration: '1s' }, ...VIDEO_STOP],
   })
 
   it('at 200 MB/s drops frames deterministically (same count for the same seed) and reports them', () => {

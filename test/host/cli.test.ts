@@ -47,6 +47,30 @@ describe('mdwb run', () => {
     expect(rows.length - 1).toBe(report.srbs.total)
   })
 
+  it('runs the VCAP-1 reference driver for 10 s: exit 0, 300 frames, none dropped or torn', async () => {
+    const dir = await scratch()
+    const reportFile = path.join(dir, 'r.json')
+    const run = await mdwb(['run', 'examples/vcap1-capture.ts', '--scenario', 'capture', '--duration', '10s', '--report', reportFile])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/card vcap1/)
+    const report = JSON.parse(await readFile(reportFile, 'utf8'))
+    expect(report.frames).toEqual({ delivered: 300, dropped: 0, torn: 0, stale: 0 })
+    expect(report.verifier).toEqual([])
+  })
+
+  it('injects VCAP-1 faults from --fault, and names the catalogue for an unknown one', async () => {
+    const dir = await scratch()
+    const reportFile = path.join(dir, 'r.json')
+    const run = await mdwb(['run', 'examples/vcap1-capture.ts', '--duration', '1s', '--fault', 'frame-drop@300ms,count=3', '--report', reportFile])
+    expect(run.code).toBe(0)
+    const report = JSON.parse(await readFile(reportFile, 'utf8'))
+    expect(report.frames.dropped).toBe(3)
+    const unknown = await mdwb(['run', 'examples/vcap1-capture.ts', '--duration', '100ms', '--fault', 'no-such-fault'])
+    expect(unknown.code).not.toBe(0)
+    expect(unknown.stdout + unknown.stderr).toMatch(/VCAP-1 has no fault 'no-such-fault' \(faults: frame-drop, drop-percent/)
+  })
+
   it('exits 2 naming the file and line of a syntax error', async () => {
     const dir = await scratch()
     const file = path.join(dir, 'broken.ts')

@@ -61,6 +61,8 @@ export class AudioChannel {
   private position = 0
   private chunkIndex = 0
   private discontinuity = false
+  /** Samples were lost while a period was held: the period after it carries DISCONTINUITY. */
+  private gapAfterChunk = false
   private readonly desc = new Descriptor()
   private descHeld = false
   /** Sample frame index at the start of the held descriptor, and frames flushed to memory so far. */
@@ -100,6 +102,19 @@ export class AudioChannel {
       { name: 'bytes', format: 'int' },
       { name: 'first sample', format: 'int' },
     ])
+  }
+
+  /**
+   * Fault: the audio clock runs `ppm` fast (negative: slow) from now on. RUN's time is rebased so the
+   * sample count goes on from where it is (a rate change, not a jump of the audio timeline).
+   */
+  setDrift(ppm: number): void {
+    if (this.running) {
+      const now = this.kernel.now()
+      const before = 1 + this.driftPpm * 1e-6
+      this.runAt = now - ((now - this.runAt) * before) / (1 + ppm * 1e-6)
+    }
+    this.driftPpm = ppm
   }
 
   /** Sample frames the source has produced since RUN at `t`. */
@@ -191,6 +206,7 @@ export class AudioChannel {
     this.errorDescriptor = 0
     this.ring.resetIndices()
     this.discontinuity = false
+    this.gapAfterChunk = false
     this.descHeld = false
     return true
   }
@@ -214,12 +230,12 @@ export class AudioChannel {
     if (!this.running) return
     this.position += frames
     this.lostSamples = (this.lostSamples + frames) >>> 0
-    this.discontinuity = true
     this.irq.raise(INT.AUD_OVERRUN)
-    if (this.descHeld) {
-      // The glitch lands in the middle of the current period: what follows comes later.
-      this.chunkFirst += frames
-    }
+    // The current period was rendered whole when it was taken, so the gap falls after it: the next
+    // period starts `frames` later and carries DISCONTINUITY (the current one, and AUD_POSITION, stay
+    // as they were: moving chunkFirst would make the position go backwards).
+    if (this.descHeld) this.gapAfterChunk = true
+    else this.discontinuity = true
   }
 
   private advance(): void {
@@ -299,7 +315,8 @@ export class AudioChannel {
       this.fail(cause, this.port.faultAddress, d.index)
       return false
     }
-    this.discontinuity = false
+    this.discontinuity = this.gapAfterChunk
+    this.gapAfterChunk = false
     this.completedBytes += this.chunkWritten * this.frameBytes
     this.chunkIndex++
     if (d.ioc) this.irq.completion(INT.AUD_IOC)

@@ -294,9 +294,9 @@ export class FaultInjector {
         this.fire(spec.id, `the 64-bit timestamp wraps in ${value} s`)
         return
       case 'timestamp-drift':
-        card.ts.driftPpm = value
+        card.ts.setDrift(now, value)
         this.fire(spec.id, `timestamp drift ${value} ppm`)
-        until(() => (card.ts.driftPpm = 0))
+        until(() => card.ts.setDrift(k.now(), 0))
         return
       case 'sequence-wrap': {
         const start = (0x1_0000_0000 - Math.max(1, value)) >>> 0
@@ -333,9 +333,9 @@ export class FaultInjector {
         return
       }
       case 'audio-drift':
-        card.audio.driftPpm = value
+        card.audio.setDrift(value)
         this.fire(spec.id, `audio clock drift ${value} ppm`)
-        until(() => (card.audio.driftPpm = 0))
+        until(() => card.audio.setDrift(0))
         return
       case 'audio-jitter':
         card.audio.positionJitter = value

@@ -48,6 +48,16 @@ export class TimestampCounter {
     return this.hi * TWO_32 + this.lo
   }
 
+  /**
+   * Fault: from `now` on the counter runs `ppm` fast (negative: slow). Drift is a rate, so the count is
+   * rebased to go on from its value now: setting or ending it must not look like a jump.
+   */
+  setDrift(now: number, ppm: number): void {
+    const before = this.ticks(now)
+    this.driftPpm = ppm
+    this.jumpTicks += before - this.ticks(now)
+  }
+
   /** Fault: jump by `ticks` (negative jumps backwards). */
   jump(ticks: number): void {
     this.jumpTicks += ticks

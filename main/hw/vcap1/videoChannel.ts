@@ -780,7 +780,10 @@ export class VideoChannel {
     this.cancelEngine()
     if (this.engine === Engine.Busy && this.descHeld) {
       const rate = this.bandwidth / this.slowFactor
-      const moved = Math.max(0, Math.min(this.xferBytes, Math.floor(((now - this.xferStart) * rate) / 4) * 4))
+      // The engine can have moved only what the source had produced (a transfer paced by the source
+      // runs below bus speed), as in onStopAbort; lines not yet captured never reach memory.
+      const drained = Math.min(this.xferBytes, (now - this.xferStart) * rate, this.produced(f, now) - f.placed)
+      const moved = Math.max(0, Math.floor(drained / 4) * 4)
       if (moved > 0 && !this.writeData(f, moved)) return
     }
     this.engine = Engine.Idle
