@@ -56,7 +56,9 @@ export class AudioChannel {
 
   private format: AudioFormat = { channels: 2, bitsPerSample: 16, sampleRate: 48000 }
   private frameBytes = 4
+  /** The sample clock: frame `runFrames` was produced at `runAt` (RUN, or the last drift change). */
   private runAt = 0
+  private runFrames = 0
   /** Sample frames handed to descriptors so far (including those lost to overrun). */
   private position = 0
   private chunkIndex = 0
@@ -105,28 +107,28 @@ export class AudioChannel {
   }
 
   /**
-   * Fault: the audio clock runs `ppm` fast (negative: slow) from now on. RUN's time is rebased so the
-   * sample count goes on from where it is (a rate change, not a jump of the audio timeline).
+   * Fault: the audio clock runs `ppm` fast (negative: slow) from now on. The sample clock is rebased
+   * at the frame count now, so it goes on from there (a rate change, not a jump of the audio timeline).
    */
   setDrift(ppm: number): void {
     if (this.running) {
       const now = this.kernel.now()
-      const before = 1 + this.driftPpm * 1e-6
-      this.runAt = now - ((now - this.runAt) * before) / (1 + ppm * 1e-6)
+      this.runFrames = this.produced(now)
+      this.runAt = now
     }
     this.driftPpm = ppm
   }
 
-  /** Sample frames the source has produced since RUN at `t`. */
+  /** Sample frames the source has produced since RUN, at `t` (not before the last rebase). */
   private produced(t: number): number {
     const rate = this.format.sampleRate * (1 + this.driftPpm * 1e-6)
-    return Math.max(0, Math.floor(((t - this.runAt) * rate) / SECOND))
+    return this.runFrames + Math.max(0, Math.floor(((t - this.runAt) * rate) / SECOND))
   }
 
   /** When sample frame `n` has been produced. */
   private timeOfSample(n: number): number {
     const rate = this.format.sampleRate * (1 + this.driftPpm * 1e-6)
-    return this.runAt + Math.ceil((n * SECOND) / rate)
+    return this.runAt + Math.ceil(((n - this.runFrames) * SECOND) / rate)
   }
 
   private get fifoFrames(): number {
@@ -179,6 +181,7 @@ export class AudioChannel {
     this.format = format
     this.frameBytes = blockAlign(format)
     this.runAt = this.kernel.now()
+    this.runFrames = 0
     this.position = 0
     this.chunkIndex = 0
     this.running = true
