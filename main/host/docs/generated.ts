@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS, SETTINGS_DOCS, type ClassDriverSettings } from '../../classdriver/settings.js'
 import { allRules } from '../../classdriver/verifier/rules.js'
 import { PRESETS } from '../../client/scenario/presets.js'
-import { vcap1DriverApi, vcap1RegistersPage } from './vcap1.js'
+import { vcap1DriverApi, vcap1FaultsPage, vcap1RegistersPage } from './vcap1.js'
 
 /**
  * Documentation pages generated from the tables they describe, so they cannot drift: the verifier
@@ -14,6 +14,7 @@ export function generatedDocs(): Record<string, string> {
     'docs/settings.md': settings(),
     'docs/presets.md': presets(),
     'docs/vcap1-registers.md': vcap1RegistersPage(HEADER),
+    'docs/vcap1-faults.md': vcap1FaultsPage(HEADER),
     'main/hw/vcap1/driverApi.ts': vcap1DriverApi(),
   }
 }
@@ -26,7 +27,7 @@ function verifierRules(): string {
     '',
     'Every finding names one of these rules (product-spec section 6). The severity is the default; a few',
     'findings are documented as warnings where streamclass.md says so. "Judged by" says which part of the',
-    'emulator detects it: the class driver, or the card model (VCAP-1, not part of this build yet).',
+    'emulator detects it: the class driver, or the card model (VCAP-1 judges its registers, rings and DMA).',
     '',
     '| rule | severity | judged by | what it means | what a correct driver does | basis |',
     '|---|---|---|---|---|---|',

@@ -1,3 +1,4 @@
+import { FAULTS } from '../../hw/vcap1/faultCatalogue.js'
 import { AUDIO_GENERATORS, BAR0_SIZE, DESC_CTRL, DESC_WB, DESCRIPTOR, PIXEL_FORMATS, REGISTERS, bitsOf, type FieldSpec, type RegisterSpec } from '../../hw/vcap1/registers.js'
 
 /**
@@ -177,5 +178,37 @@ export function vcap1RegistersPage(header: string): string {
     'DESC_DONE_CNT delta.',
     '',
   )
+  return `${lines.join('\n')}\n`
+}
+
+export function vcap1FaultsPage(header: string): string {
+  const lines = [
+    `${header}# VCAP-1 faults`,
+    '',
+    'The fault catalogue of vcap1.md 7.10. Faults are out of band: no register of the card reaches them,',
+    'so a driver cannot switch them off. Inject one from a scenario step or the command line:',
+    '',
+    '```json',
+    '{ "op": "fault", "fault": "frame-drop", "at": "300ms", "count": 3 }',
+    '```',
+    '',
+    '```',
+    'mdwb run driver.ts --fault frame-drop@300ms,count=3 --fault lost-interrupt,count=2',
+    '```',
+    '',
+    'Triggers: now (default), `at` a virtual time, or on the `access`-th read or write of `register`.',
+    'Frame faults affect the next `count` frames (default 1), or each frame with `probability` (seeded,',
+    'so a run replays), for `duration` if given. Mode faults last for `duration` (default: to the end of',
+    'the run). `value` is the parameter listed below; `scope: "audio"` aims the DMA aborts at the audio',
+    'channel. Every firing is an instant on the "VCAP-1 faults" trace track. With `--fault`, a preset',
+    'no longer expects every frame (minFrames and maxDropped are dropped; torn and stale still count).',
+    '',
+    '| # | fault | scope | kind | value | what the card does | what a correct driver does |',
+    '|---|---|---|---|---|---|---|',
+  ]
+  for (const f of FAULTS) {
+    const value = f.value ? `${f.value.meaning} (default ${f.value.default})` : ''
+    lines.push(`| ${f.number} | \`${f.id}\` | ${f.scope} | ${f.kind} | ${value} | ${f.device} | ${f.driver} |`)
+  }
   return `${lines.join('\n')}\n`
 }
