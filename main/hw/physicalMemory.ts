@@ -138,6 +138,29 @@ export class PhysicalMemory {
     return { alloc, offset: view.byteOffset - alloc.bytes.byteOffset }
   }
 
+  /** Set by `contiguousRun`: the allocation the run lies in. */
+  runAllocation: Allocation | null = null
+
+  /**
+   * If [address, address + length) lies in one live allocation and is physically contiguous there (the
+   * usual scatter/gather element), returns its offset in the allocation and sets `runAllocation`;
+   * otherwise -1. One page-table lookup instead of one per page: the bus master's fast path.
+   */
+  contiguousRun(address: number, length: number): number {
+    const entry = this.pageTable.get(Math.floor(address / PAGE_SIZE))
+    if (entry === undefined) return -1
+    const alloc = this.allocations[Math.floor(entry / 0x100000)]!
+    const first = entry % 0x100000
+    const offset = first * PAGE_SIZE + (address % PAGE_SIZE)
+    const lastPage = (offset + length - 1) >>> PAGE_SHIFT
+    if (length <= 0 || lastPage >= alloc.pages.length) return -1
+    const pages = alloc.pages
+    const base = pages[first]
+    for (let i = first + 1; i <= lastPage; i++) if (pages[i] !== base + (i - first)) return -1
+    this.runAllocation = alloc
+    return offset
+  }
+
   /** The allocation holding a physical address, or null (no result object: for hot paths). */
   allocationAt(address: number): Allocation | null {
     const entry = this.pageTable.get(Math.floor(address / PAGE_SIZE))

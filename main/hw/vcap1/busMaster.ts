@@ -87,6 +87,17 @@ export class BusMaster {
       return this.masterAbort(address, ERR.DATA_WRITE_ABORT)
     }
     const started = this.measure ? performance.now() : 0
+    // The usual case: one contiguous run of one mapped buffer, moved with one copy.
+    const offset = this.memory.contiguousRun(address, length)
+    if (offset >= 0) {
+      const alloc = this.memory.runAllocation!
+      if (alloc.mappedForDevice && alloc.locked && !alloc.freed && offset + length <= alloc.size && (generation < 0 || alloc.generation === generation)) {
+        source.copy(sourceOffset, length, alloc.backing, offset)
+        this.bytesWritten += length
+        if (this.measure) this.busyMs += performance.now() - started
+        return 0
+      }
+    }
     this.source = source
     this.sourceOffset = sourceOffset
     this.what = what
