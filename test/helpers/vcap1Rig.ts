@@ -1,7 +1,9 @@
 import { Machine } from '../../main/hw/machine.js'
+import { EventKind } from '../../main/sim/trace/recorder.js'
 import type { Allocation } from '../../main/hw/physicalMemory.js'
 import { CollectedFindings } from '../../main/hw/vcap1/findings.js'
-import { DESC_CTRL, DESCRIPTOR, REGISTER_BY_NAME } from '../../main/hw/vcap1/registers.js'
+import { DESC_CTRL, DESCRIPTOR, INT, REGISTER_BY_NAME } from '../../main/hw/vcap1/registers.js'
+import { MS } from '../../main/sim/time.js'
 import { Vcap1Card, type Vcap1Options } from '../../main/hw/vcap1/vcap1.js'
 
 const TWO_32 = 0x1_0000_0000
@@ -74,9 +76,12 @@ export class Vcap1Rig {
     return alloc
   }
 
-  /** A client buffer handed to the device (locked, mapped), scattered over physical pages. */
-  buffer(size: number, options: { above4G?: boolean } = {}): Allocation {
-    const alloc = this.machine.memory.allocate(size, { kind: 'user-buffer', owner: `buffer ${size}`, above4G: options.above4G })
+  /**
+   * A client buffer handed to the device (locked, mapped), scattered over physical pages, or one
+   * physically contiguous run with `contiguous` (so that a frame fits a few descriptors, see `chunk`).
+   */
+  buffer(size: number, options: { above4G?: boolean; contiguous?: boolean } = {}): Allocation {
+    const alloc = this.machine.memory.allocate(size, { kind: 'user-buffer', owner: `buffer ${size}`, above4G: options.above4G, contiguous: options.contiguous })
     alloc.locked = true
     alloc.mappedForDevice = true
     alloc.generation++
@@ -97,10 +102,20 @@ export class Vcap1Rig {
   /**
    * Queues a whole buffer as one frame chain (SOF on the first, EOF|IOC on the last, or no framing
    * in mapping mode) from the ring's tail, optionally ringing the doorbell. Returns the indices used.
+   * `chunk` splits the scatter/gather runs into descriptors of at most that many bytes; `length`
+   * queues only the first bytes of the buffer; `iocEach` sets IOC on every descriptor.
    */
-  queue(channel: 'video' | 'audio', buffer: Allocation, options: { framing?: boolean; doorbell?: boolean; ioc?: boolean; own?: boolean } = {}): number[] {
+  queue(
+    channel: 'video' | 'audio',
+    buffer: Allocation,
+    options: { framing?: boolean; doorbell?: boolean; ioc?: boolean; iocEach?: boolean; own?: boolean; chunk?: number; length?: number } = {},
+  ): number[] {
     const ring = this.rings[channel]!
-    const runs = buffer.scatterGather()
+    const runs: { PhysicalAddress: number; Length: number }[] = []
+    for (const run of buffer.scatterGather(0, options.length ?? buffer.size)) {
+      const chunk = options.chunk ?? run.Length
+      for (let o = 0; o < run.Length; o += chunk) runs.push({ PhysicalAddress: run.PhysicalAddress + o, Length: Math.min(chunk, run.Length - o) })
+    }
     const used: number[] = []
     runs.forEach((run, i) => {
       let ctrl = options.own === false ? 0 : DESC_CTRL.OWN
@@ -108,7 +123,7 @@ export class Vcap1Rig {
         if (i === 0) ctrl |= DESC_CTRL.SOF
         if (i === runs.length - 1) ctrl |= DESC_CTRL.EOF
       }
-      if (i === runs.length - 1 && options.ioc !== false) ctrl |= DESC_CTRL.IOC
+      if ((i === runs.length - 1 && options.ioc !== false) || options.iocEach === true) ctrl |= DESC_CTRL.IOC
       this.descriptor(channel, ring.tail, run.PhysicalAddress, run.Length, ctrl)
       used.push(ring.tail)
       ring.tail = (ring.tail + 1) % ring.count
@@ -134,5 +149,65 @@ export class Vcap1Rig {
 
   rules(): string[] {
     return this.findings.findings.map((f) => f.rule)
+  }
+
+  /** Findings of one rule, as their messages. */
+  messages(rule: string): string[] {
+    return this.findings.findings.filter((f) => f.rule === rule).map((f) => f.message)
+  }
+
+  /** Instants recorded on a trace track (e.g. 'VCAP-1 faults'): time, name and detail text. */
+  instants(trackName: string): { t: number; name: string; detail: string }[] {
+    const trace = this.machine.kernel.trace
+    const track = trace.tracks.findIndex((t) => t.name === trackName)
+    const c = trace.columns()
+    const out: { t: number; name: string; detail: string }[] = []
+    for (let i = 0; i < trace.count; i++) {
+      if (c.track[i] !== track || c.kind[i] !== EventKind.Instant) continue
+      const detail = trace.detailOf(i)
+      out.push({ t: c.ts[i], name: trace.strings.get(c.name[i]), detail: typeof detail === 'string' ? detail : '' })
+    }
+    return out
+  }
+
+  /**
+   * Writes VID_CTRL (RUN, by default with PATTERN_EN) and runs to the run's first SOF (frame 0 starts
+   * now; frame n at about now + n × T). Returns that time.
+   */
+  startVideo(ctrl = 0x101): number {
+    this.write('VID_CTRL', ctrl)
+    return this.runToSof()
+  }
+
+  /**
+   * Runs to exactly the next video SOF (the moment the card latches VID_SOF), or at most `limit` ns.
+   * Returns the time. The kernel's stop flag ends the run right after that event.
+   */
+  runToSof(limit = 100 * MS): number {
+    const k = this.machine.kernel
+    const irq = this.card.irq
+    const raise = irq.raise
+    irq.raise = (bits: number) => {
+      raise.call(irq, bits)
+      if ((bits & INT.VID_SOF) !== 0) k.stopped = true
+    }
+    try {
+      k.runUntil(k.now() + limit)
+    } finally {
+      irq.raise = raise
+      k.stopped = false
+    }
+    return this.now
+  }
+
+  /**
+   * Programs the video format registers (a halted channel): YUY2 unless `format` says otherwise,
+   * stride = width × 2 for YUY2/UYVY, interval in 100 ns units.
+   */
+  videoFormat(width: number, height: number, interval: number, format = 0, stride = width * 2): void {
+    this.write('VID_FORMAT', format)
+    this.write('VID_SIZE', (height << 16) | width)
+    this.write('VID_STRIDE', stride)
+    this.write('VID_INTERVAL', interval)
   }
 }
