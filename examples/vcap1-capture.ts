@@ -60,6 +60,7 @@ import {
   KS_BI_RGB,
   KS_VIDEOSTREAM_CAPTURE,
   KeMemoryBarrier,
+  Latched,
   KeStallExecutionProcessor,
   PINNAME_CAPTURE,
   PINNAME_VIDEO_CAPTURE,
@@ -160,6 +161,7 @@ import {
   FMT_YUY2,
   GCTRL,
   GCTRL_IRQ_MASTER_EN,
+  GCTRL_MSI_MODE,
   GCTRL_SOFT_RESET,
   GSTATUS,
   GSTATUS_RESET_BUSY,
@@ -321,6 +323,8 @@ interface DEVICE_EXTENSION {
   ServiceQueued: boolean
   WatchdogArmed: boolean
   Removed: boolean
+  /** The interrupt is message-signalled (GCTRL.MSI_MODE). */
+  Msi: boolean
   MaxSgLength: number
 }
 
@@ -573,7 +577,14 @@ function InitializeDevice(ext: DEVICE_EXTENSION, srb: SRB): number {
   ext.ServiceQueued = false
   ext.WatchdogArmed = false
   ext.Removed = false
+  ext.Msi = false
   if (!ResetCard(ext)) return STATUS_IO_DEVICE_ERROR
+  // A message-signalled resource (MSI enabled by the bus driver): the card must send messages.
+  ext.Msi = config.InterruptMode === Latched
+  if (ext.Msi) {
+    ext.Gctrl |= GCTRL_MSI_MODE
+    WRITE_REGISTER_ULONG(base + GCTRL, ext.Gctrl)
+  }
   ext.MaxSgLength = READ_REGISTER_ULONG(base + MAX_SG_LEN)
   const dma = StreamClassGetDmaBuffer(ext)
   if (dma === null) return STATUS_IO_DEVICE_ERROR
@@ -620,7 +631,7 @@ function ResetCard(ext: DEVICE_EXTENSION): boolean {
     }
     KeStallExecutionProcessor(2)
   }
-  ext.Gctrl = GCTRL_IRQ_MASTER_EN
+  ext.Gctrl = GCTRL_IRQ_MASTER_EN | (ext.Msi ? GCTRL_MSI_MODE : 0)
   WRITE_REGISTER_ULONG(ext.Base + GCTRL, ext.Gctrl)
   WRITE_REGISTER_ULONG(ext.Base + INT_ENABLE, 0)
   return true

@@ -60,6 +60,7 @@ export class Session {
     const trace = new TraceRecorder(options.trace ?? true)
     this.machine = new Machine({ seed: this.seed, cpus: scenario.device?.cpus, trace })
     if (scenario.device?.contiguity !== undefined) this.machine.memory.contiguityChance = scenario.device.contiguity
+    this.machine.memory.userBuffersAbove4G = scenario.device?.buffersAbove4G === true
     const settings = resolveSettings({ ...(scenario.settings as Partial<ClassDriverSettings>), ...options.settings })
     const requested = scenario.device?.card ?? 'auto'
     const cardName: CardName = requested === 'auto' ? autoCard(options.driver.workbenchImports) : requested

@@ -104,7 +104,8 @@ export class PhysicalMemory {
   allocate(size: number, options: AllocateOptions): Allocation {
     if (!(size > 0)) throw new RangeError(`allocation size must be positive, got ${size}`)
     const pageCount = Math.ceil(size / PAGE_SIZE)
-    const pages = options.contiguous ? this.contiguousPages(pageCount, options.above4G) : this.scatteredPages(pageCount, options.above4G)
+    const high = options.above4G ?? (options.kind === 'user-buffer' && this.userBuffersAbove4G)
+    const pages = options.contiguous ? this.contiguousPages(pageCount, high) : this.scatteredPages(pageCount, high)
     const id = this.allocations.length
     // Round the backing store up to whole pages so physical windows never run past its end.
     const backing = new Uint8Array(pageCount * PAGE_SIZE)
@@ -137,6 +138,9 @@ export class PhysicalMemory {
     if (alloc === undefined) return null
     return { alloc, offset: view.byteOffset - alloc.bytes.byteOffset }
   }
+
+  /** Place client buffers above 4 GiB (scenario `device.buffersAbove4G`), to test 32-bit DMA limits. */
+  userBuffersAbove4G = false
 
   /** Set by `contiguousRun`: the allocation the run lies in. */
   runAllocation: Allocation | null = null

@@ -99,6 +99,30 @@ describe('examples/vcap1-capture.ts: formats', () => {
   }
 })
 
+describe('examples/vcap1-capture.ts: resources', () => {
+  it('with MSI offered, switches the card to messages and captures every frame', () => {
+    const scenario = buildPreset('capture', { durationNs: 1e9 })
+    scenario.device = { card: 'vcap1', msi: true }
+    const { session, report } = runScenario(scenario)
+    expect(report.failures).toEqual([])
+    expect(report.frames.dropped).toBe(0)
+    expect(session.card.vcap1!.irq.messages).toBeGreaterThan(25)
+    expect(session.machine.intaVector.raised).toBe(0)
+  })
+
+  it('with client buffers above 4 GiB, the 32-bit card stops with ADDR_RANGE and the reads fail cleanly', () => {
+    const scenario = buildPreset('capture', { durationNs: 3e8 })
+    scenario.device = { card: 'vcap1', buffersAbove4G: true }
+    delete scenario.expect
+    const { report } = runScenario(scenario)
+    expect(report.bugcheck).toBeNull()
+    expect(errors(report)).toEqual([])
+    expect(report.frames.delivered).toBe(0)
+    // ADDR_RANGE is bit 3 of VID_ERROR.
+    expect(debugText(report)).toMatch(/DMA error 0x8 on the video channel/)
+  })
+})
+
 describe('examples/vcap1-capture.ts: 1080p60 on a slow bus', () => {
   const gen1 = (bandwidthMBps: number): Scenario => ({
     name: '1080p60',

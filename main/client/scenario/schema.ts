@@ -147,6 +147,8 @@ export const Device = Type.Object(
     neighbour: Type.Optional(Type.Boolean()),
     /** Chance that the next page of a buffer follows the previous one physically (default 0.75; 0: every page scattered). */
     contiguity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** Client buffers above 4 GiB: a 32-bit bus master (VCAP-1) cannot reach them (ADDR_RANGE). */
+    buffersAbove4G: Type.Optional(Type.Boolean()),
     /** VCAP-1: block DMA into memory the card does not own (DATA_WRITE_ABORT) instead of only reporting it. */
     iommu: Type.Optional(Type.Boolean()),
     /** VCAP-1: offer MSI (resources say "latched"; the driver sets GCTRL.MSI_MODE). */
