@@ -37,6 +37,6 @@ console.log(`The Electron binary is not installed here, so the desktop app canno
 
 The browser UI (editor, timeline) does not exist yet either, so running the default
 scenario headless instead:
-  node bin/mdwb.mjs run examples/testcap.ts --scenario capture --duration 2s
+  node bin/mdwb.mjs run examples/vcap1-capture.ts --scenario capture --duration 2s
 `)
-process.exit(run(['bin/mdwb.mjs', 'run', 'examples/testcap.ts', '--scenario', 'capture', '--duration', '2s']))
+process.exit(run(['bin/mdwb.mjs', 'run', 'examples/vcap1-capture.ts', '--scenario', 'capture', '--duration', '2s']))
