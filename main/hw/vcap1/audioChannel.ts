@@ -5,7 +5,7 @@ import { blockAlign, type AudioFormat, type AudioGenerator } from './audioGenera
 import type { BusMaster, DmaSource } from './busMaster.js'
 import { Descriptor, type DescriptorRing } from './descriptorRing.js'
 import type { InterruptBlock } from './interruptBlock.js'
-import { DESC_WB, ERR, ERR_BIT_INDEX, INT } from './registers.js'
+import { DESC_WB, ERR, INT, errorCauseName } from './registers.js'
 import type { TimestampCounter } from './timestampCounter.js'
 
 /** Audio FIFO depth and DMA burst (vcap1.md 7.6). */
@@ -214,6 +214,7 @@ export class AudioChannel {
     return true
   }
 
+  /** Soft reset, power loss or an error: no more events, HALTED, no handshake. */
   kill(): void {
     this.cancel()
     if (this.stopEvent !== null) this.kernel.cancelHw(this.stopEvent)
@@ -364,19 +365,12 @@ export class AudioChannel {
 
   fail(cause: number, address: number, descriptor: number): void {
     const k = this.kernel
-    this.cancel()
-    if (this.stopEvent !== null) k.cancelHw(this.stopEvent)
-    this.stopEvent = null
+    this.kill()
     this.error = (this.error | cause) >>> 0
     this.errorAddress = address
     this.errorDescriptor = descriptor
-    this.running = false
-    this.stopping = false
-    this.halted = true
-    this.descHeld = false
     const bit = 31 - Math.clz32(cause)
-    const name = Object.keys(ERR_BIT_INDEX).find((n) => ERR_BIT_INDEX[n] === bit) ?? `bit ${bit}`
-    k.trace.instant(this.eventTrack, k.now(), this.errorName, this.args, descriptor, bit, 0, `AUD_ERROR ${name} at 0x${address.toString(16)}`)
+    k.trace.instant(this.eventTrack, k.now(), this.errorName, this.args, descriptor, bit, 0, `AUD_ERROR ${errorCauseName(cause)} at 0x${address.toString(16)}`)
     this.onError()
     this.irq.raise(INT.AUD_DMA_ERR)
   }

@@ -283,7 +283,12 @@ export const REGISTER_BY_NAME: ReadonlyMap<string, RegisterSpec> = new Map(REGIS
 export const INT = Object.fromEntries(INT_BITS.map(([name, bit]) => [name, 1 << bit])) as Record<string, number>
 /** Bit numbers of VID_ERROR / AUD_ERROR by name. */
 export const ERR = Object.fromEntries(ERROR_BITS.map(([name, bit]) => [name, 1 << bit])) as Record<string, number>
-export const ERR_BIT_INDEX = Object.fromEntries(ERROR_BITS.map(([name, bit]) => [name, bit])) as Record<string, number>
+
+/** The name of the highest cause bit of an error value ("DATA_WRITE_ABORT"), for messages and the trace. */
+export function errorCauseName(cause: number): string {
+  const bit = 31 - Math.clz32(cause)
+  return ERROR_BITS.find(([, b]) => b === bit)?.[0] ?? `bit ${bit}`
+}
 
 /** "VID_CTRL RUN=1 LATE_START=1" for the trace. */
 export function decodeRegister(offset: number, value: number): string {

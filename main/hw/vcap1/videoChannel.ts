@@ -6,7 +6,7 @@ import { Descriptor, type DescriptorRing } from './descriptorRing.js'
 import type { InterruptBlock } from './interruptBlock.js'
 import type { PatternGenerator, PreparedFrame } from './patterns.js'
 import { frameBytes, type FrameLayout } from './pixelFormats.js'
-import { DESC_WB, ERR, ERR_BIT_INDEX, INT } from './registers.js'
+import { DESC_WB, ERR, INT, errorCauseName } from './registers.js'
 import type { TimestampCounter } from './timestampCounter.js'
 
 /** Descriptor fetch and writeback latencies (vcap1.md 7.6). */
@@ -302,6 +302,11 @@ export class VideoChannel {
 
   /** Soft reset or power loss: stop dead, no handshake. */
   kill(): void {
+    this.stopDead()
+  }
+
+  /** No more events, no frame in flight, HALTED: what every way of stopping ends in. */
+  private stopDead(): void {
     this.cancelSof()
     this.cancelEngine()
     if (this.stopEvent !== null) this.kernel.cancelHw(this.stopEvent)
@@ -838,15 +843,7 @@ export class VideoChannel {
 
   private halt(): void {
     const k = this.kernel
-    this.cancelSof()
-    this.cancelEngine()
-    this.running = false
-    this.stopping = false
-    this.halted = true
-    this.cur.active = false
-    this.next.active = false
-    this.descHeld = false
-    this.engine = Engine.Idle
+    this.stopDead()
     k.trace.instant(this.eventTrack, k.now(), this.names.halted, this.eventArgs, this.frameCount, 0)
     this.irq.raise(INT.VID_HALTED)
   }
@@ -854,23 +851,12 @@ export class VideoChannel {
   /** Errors halt and latch (vcap1.md 6.6): cause, faulting address and descriptor, VID_DMA_ERR. */
   fail(cause: number, address: number, descriptor: number): void {
     const k = this.kernel
-    this.cancelSof()
-    this.cancelEngine()
-    if (this.stopEvent !== null) k.cancelHw(this.stopEvent)
-    this.stopEvent = null
+    this.stopDead()
     this.error = (this.error | cause) >>> 0
     this.errorAddress = address
     this.errorDescriptor = descriptor
-    this.running = false
-    this.stopping = false
-    this.halted = true
-    this.cur.active = false
-    this.next.active = false
-    this.descHeld = false
-    this.engine = Engine.Idle
     const bit = 31 - Math.clz32(cause)
-    const name = Object.keys(ERR_BIT_INDEX).find((n) => ERR_BIT_INDEX[n] === bit) ?? `bit ${bit}`
-    k.trace.instant(this.eventTrack, k.now(), this.names.error, this.eventArgs, descriptor, bit, 0, `VID_ERROR ${name} at 0x${address.toString(16)}`)
+    k.trace.instant(this.eventTrack, k.now(), this.names.error, this.eventArgs, descriptor, bit, 0, `VID_ERROR ${errorCauseName(cause)} at 0x${address.toString(16)}`)
     this.onError()
     this.irq.raise(INT.VID_DMA_ERR)
   }
