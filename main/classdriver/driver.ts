@@ -387,7 +387,7 @@ export class StreamClassDriver {
       return false
     }
     if (!(buffer instanceof Uint8Array) || buffer.length < length) throw new TypeError('StreamClassReadWriteConfig: Buffer must be a Uint8Array of at least Length bytes')
-    const card = this.devices[0].card as { configRead?: (o: number, b: Uint8Array, n: number) => void; configWrite?: (o: number, b: Uint8Array, n: number) => void }
+    const card = this.devices[0].card
     if (read) {
       if (card.configRead) card.configRead(offset, buffer, length)
       else buffer.fill(0xff, 0, length)

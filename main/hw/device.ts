@@ -37,6 +37,9 @@ export interface PciDevice {
   setPowerState(state: DevicePowerState): void
   /** The hardware is gone: reads return all ones, writes are dropped, no more interrupts or DMA. */
   surpriseRemove(): void
+  /** PCI configuration space (StreamClassReadWriteConfig), when the device has one. */
+  configRead?(offset: number, dest: Uint8Array, length: number): void
+  configWrite?(offset: number, src: Uint8Array, length: number): void
   /** Register names for the trace's MMIO decoding, when the device has a register map. */
   registerName?(bar: number, offset: number): string | null
   /** A value decoded by field ("VID_CTRL RUN=1 LATE_START=1"), or null when the name says it all. */

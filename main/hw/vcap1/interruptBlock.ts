@@ -26,6 +26,8 @@ export class InterruptBlock {
   iocThreshold = 0
   /** The PCI function's MSI enable (config space); MSI_MODE without it sends nothing. */
   msiEnabled: () => boolean = () => false
+  /** PCI Command.Interrupt Disable: INTA# stays deasserted (MSI is not affected). */
+  intxDisabled: () => boolean = () => false
   /** Faults (vcap1.md 7.10 #9, #11, #12, #22). */
   stuckBits = 0
   readToClear = false
@@ -145,7 +147,7 @@ export class InterruptBlock {
       } else if (this.msiArmed) this.scheduleAssert()
       return
     }
-    if (!want) {
+    if (!want || this.intxDisabled()) {
       this.cancelAssert()
       if (this.asserting) this.drive(false)
       return

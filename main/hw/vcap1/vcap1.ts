@@ -12,7 +12,7 @@ import { FaultInjector } from './faultInjector.js'
 import { CollectedFindings, type CardFindingSink } from './findings.js'
 import { InterruptBlock } from './interruptBlock.js'
 import { PatternGenerator } from './patterns.js'
-import { CMD_BUS_MASTER, CMD_MEMORY_SPACE, PciConfig } from './pci.js'
+import { CMD_BUS_MASTER, CMD_INTX_DISABLE, CMD_MEMORY_SPACE, PciConfig } from './pci.js'
 import { frameBytes, layoutFromRegisters, validateLayout } from './pixelFormats.js'
 import { RegisterFile } from './registerFile.js'
 import { BAR0_SIZE, INT, REGISTER_AT, REGISTER_BY_NAME, decodeRegister, type RegisterSpec } from './registers.js'
@@ -181,6 +181,7 @@ export class Vcap1Card implements PciDevice {
     this.pci.msiEnabled = this.options.msi === true
     this.irq = new InterruptBlock(k, this.out)
     this.irq.msiEnabled = () => this.pci.msiEnabled
+    this.irq.intxDisabled = () => (this.pci.command & CMD_INTX_DISABLE) !== 0
     this.irq.onFault = (what) => this.faultEvent('interrupt', what)
     this.port = new BusMaster(machine.memory, this.pci, this.findings)
     this.port.iommu = this.options.iommu === true
@@ -223,6 +224,18 @@ export class Vcap1Card implements PciDevice {
 
   interruptsEnabled(): boolean {
     return !this.removed && this.powerState === 1 && this.irq.masterEnable && this.irq.enable !== 0
+  }
+
+  configRead(offset: number, dest: Uint8Array, length: number): void {
+    if (this.removed) dest.fill(0xff, 0, length)
+    else this.pci.read(offset, dest, length)
+  }
+
+  configWrite(offset: number, src: Uint8Array, length: number): void {
+    if (this.removed) return
+    this.pci.write(offset, src, length)
+    // MSI enable or INTx disable may have changed what the interrupt output does.
+    this.irq.update()
   }
 
   registerName(_bar: number, offset: number): string | null {
