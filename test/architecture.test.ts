@@ -9,7 +9,7 @@ import { generatedDocs } from '../main/host/docs/generated.js'
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..')
-const LAYERS = ['sim', 'hw', 'classdriver', 'client', 'host'] as const
+const LAYERS = ['contract', 'sim', 'hw', 'classdriver', 'client', 'host'] as const
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,6 +25,7 @@ function imports(file: string): string[] {
 
 /** npm packages each layer may use (besides its own and lower layers). */
 const PACKAGES: Record<(typeof LAYERS)[number], RegExp> = {
+  contract: /^$/,
   sim: /^$/,
   hw: /^$/,
   classdriver: /^$/,
@@ -50,6 +51,20 @@ describe('architecture', () => {
       expect(problems).toEqual([])
     })
   }
+
+  it('the renderer and the preload reach main/ only through main/contract', () => {
+    const problems: string[] = []
+    for (const dir of ['renderer', 'preload']) {
+      for (const file of files(path.join(ROOT, dir))) {
+        for (const spec of imports(file)) {
+          if (!spec.startsWith('.')) continue
+          const target = path.relative(ROOT, path.resolve(path.dirname(file), spec))
+          if (target.startsWith(`main${path.sep}`) && !target.startsWith(path.join('main', 'contract'))) problems.push(`${path.relative(ROOT, file)} imports ${spec}`)
+        }
+      }
+    }
+    expect(problems).toEqual([])
+  })
 
   it('imports electron only in the Electron entry (main/index.ts)', () => {
     const offenders = [...files(path.join(ROOT, 'main')), ...files(path.join(ROOT, 'test')), ...files(path.join(ROOT, 'bench'))]

@@ -1,5 +1,5 @@
 import { EventKind, type TraceColumns, type TraceRecorder } from '../../sim/trace/recorder.js'
-import type { ArgLayout, TrackInfo } from '../../sim/trace/schema.js'
+import type { ArgLayout, TrackInfo } from '../../contract/trace.js'
 
 /**
  * Chrome Trace Event JSON export, following the interop recipe of engineering-notes.md 1a, which loads

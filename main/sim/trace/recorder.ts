@@ -1,51 +1,10 @@
 import { StringTable } from './strings.js'
-import type { ArgField, ArgLayout, TraceSchema, TrackInfo } from './schema.js'
+import { EventKind, type ArgField, type ArgLayout, type TraceColumns, type TraceSchema, type TrackInfo } from '../../contract/trace.js'
 
-/** What one row of the trace is. The meaning of column `x` depends on it (see TraceColumns). */
-export const EventKind = {
-  /** A complete slice: [ts, ts + x] on a slices track, at nesting depth `depth`. */
-  Slice: 1,
-  /** A point in time on any track. */
-  Instant: 2,
-  /** A counter sample: the value is a0. */
-  Counter: 3,
-  /** Start of an async span with id x (an SRB lifetime). */
-  AsyncBegin: 4,
-  /** End of the async span with id x. */
-  AsyncEnd: 5,
-  /** A mark inside the async span with id x. */
-  AsyncInstant: 6,
-  /** Flow with id x starts at the slice that begins at (ts, track). */
-  FlowStart: 7,
-  /** Flow with id x passes through the slice that begins at (ts, track). */
-  FlowStep: 8,
-  /** Flow with id x ends at the slice that begins at (ts, track). */
-  FlowEnd: 9,
-} as const
-export type EventKind = (typeof EventKind)[keyof typeof EventKind]
+export { EventKind, type TraceColumns }
 
 /** Rows per chunk: recording fills one chunk after another and never copies. */
 export const CHUNK_ROWS = 1 << 16
-
-/** The columns of a run of rows (one chunk, or the whole trace joined for export). */
-export interface TraceColumns {
-  kind: Uint8Array
-  depth: Uint8Array
-  track: Uint16Array
-  /** Arg layout id (TraceSchema.argLayouts). */
-  args: Uint16Array
-  /** Interned name (TraceRecorder.strings). */
-  name: Uint32Array
-  /** Index into TraceRecorder.details, or -1. */
-  detail: Int32Array
-  /** Virtual time in ns. */
-  ts: Float64Array
-  /** Duration for slices, id for async and flow events, 0 otherwise. */
-  x: Float64Array
-  a0: Float64Array
-  a1: Float64Array
-  a2: Float64Array
-}
 
 function newColumns(n: number): TraceColumns {
   return {
