@@ -30,7 +30,7 @@ const PACKAGES: Record<(typeof LAYERS)[number], RegExp> = {
   hw: /^$/,
   classdriver: /^$/,
   client: /^(@sinclair\/typebox|ajv|jsonc-parser)$/,
-  host: /^(node:.*|esbuild|ajv|@sinclair\/typebox|jsonc-parser)$/,
+  host: /^(node:.*|esbuild|typescript|ajv|@sinclair\/typebox|jsonc-parser)$/,
 }
 
 describe('architecture', () => {

@@ -59,6 +59,10 @@ export class Invoker {
   private readonly functions = new Map<Function, { name: string; slices: number[] }>()
   /** Invocation records reused by depth: calls nest strictly, so a record per level is enough. */
   private readonly pool: Invocation[] = []
+  /** Counts callbacks entered with no other callback running (the loop watchdog's notion of "one call"). */
+  topLevelCalls = 0
+  /** Told the function name each time a top-level callback starts (the sandbox's crash record). */
+  onTopLevelCall: ((name: string) => void) | null = null
   /** Set while a single next service call should record where it came from (storm diagnostics). */
   captureNextLocation = false
   capturedLocation: SourceLocation | null = null
@@ -92,6 +96,10 @@ export class Invoker {
     if (info === undefined) this.functions.set(fn, (info = { name: fn.name || kind, slices: [] }))
     const name = info.name
     const depth = this.stack.length
+    if (depth === 0) {
+      this.topLevelCalls++
+      if (this.onTopLevelCall !== null) this.onTopLevelCall(name)
+    }
     let inv = this.pool[depth]
     if (inv === undefined) inv = this.pool[depth] = { kind, name, srb, stream, priority, irqlAtEntry: 0, after: null }
     inv.kind = kind

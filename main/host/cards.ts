@@ -45,8 +45,8 @@ export function faultRequest(step: StepOf<'fault'>): FaultRequest {
 }
 
 /** Which card a driver runs on when the scenario says 'auto': VCAP-1 if it programs VCAP-1 registers. */
-export function autoCard(workbenchImports: Set<string>): CardName {
-  return workbenchImports.has('vcap1') ? 'vcap1' : 'none'
+export function autoCard(workbenchImports: readonly string[]): CardName {
+  return workbenchImports.includes('vcap1') ? 'vcap1' : 'none'
 }
 
 /**

@@ -1,40 +1,17 @@
 import * as esbuild from 'esbuild'
+import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import * as strmini from '../classdriver/strmini.js'
-import * as vcap1 from '../hw/vcap1/driverApi.js'
+import { WORKBENCH_MODULE_OBJECTS } from './workbenchModules.js'
+import type { SourceLocation } from '../sim/bugcheck.js'
+import type { CompileError, CompileResult, ModuleExports } from './compiledDriver.js'
+import { guardLoops } from './loopInstrumentation.js'
 
 /** The workbench modules of this build and their exports. */
-export const WORKBENCH_MODULE_OBJECTS: Record<string, Record<string, unknown>> = { strmini, vcap1 }
+export { WORKBENCH_MODULE_OBJECTS }
 export const DEFAULT_MODULE_EXPORTS: ModuleExports = Object.fromEntries(Object.entries(WORKBENCH_MODULE_OBJECTS).map(([name, m]) => [name, Object.keys(m)]))
 
-/** A compile problem at a place in the user's source (1-based line and column). */
-export interface CompileError {
-  file: string
-  line: number
-  column: number
-  message: string
-}
-
-/** A driver compiled to one CommonJS script, with its source map. */
-export interface CompiledDriver {
-  /** The entry file as given (absolute). */
-  entry: string
-  /** Display name: the entry relative to the working directory. */
-  name: string
-  code: string
-  /** Source map (V3) of `code`; `sources` are absolute paths. */
-  map: { version: number; sources: string[]; sourcesContent?: (string | null)[]; mappings: string; names: string[] }
-  /** The workbench modules it imports ('strmini', 'vcap1'). */
-  workbenchImports: Set<string>
-}
-
-export type CompileResult = { ok: true; driver: CompiledDriver } | { ok: false; errors: CompileError[] }
-
-/** Modules a driver may import; everything else must be a file of the project. */
-export const WORKBENCH_MODULES = ['strmini', 'vcap1']
-
-/** The export names of each workbench module (what the virtual modules re-export). */
-export type ModuleExports = Record<string, readonly string[]>
+export type { CompiledDriver, CompileError, CompileResult, ModuleExports } from './compiledDriver.js'
+export { WORKBENCH_MODULES } from './compiledDriver.js'
 
 /**
  * Resolves 'strmini' and 'vcap1' to virtual ES modules that take each export from the module object
@@ -82,14 +59,37 @@ export async function compileDriverSource(source: string, fileName: string, modu
   return compile(path.resolve(fileName), source, modules)
 }
 
+/**
+ * Loads the project's own files through the loop guard (see loopInstrumentation.ts); the workbench modules and
+ * anything esbuild resolves elsewhere are untouched.
+ */
+function loopGuardPlugin(sites: SourceLocation[], files: string[]): esbuild.Plugin {
+  return {
+    name: 'mdwb-loop-guard',
+    setup(build) {
+      build.onLoad({ filter: /\.(ts|mts|js|mjs)$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined
+        files.push(args.path)
+        const source = await readFile(args.path, 'utf8')
+        const guarded = guardLoops(source, args.path, displayPath(args.path), sites)
+        return guarded === null ? { contents: source, loader: args.path.endsWith('ts') ? 'ts' : 'js' } : { contents: guarded, loader: 'js' }
+      })
+    },
+  }
+}
+
 async function compile(entry: string, source: string | null, modules: ModuleExports): Promise<CompileResult> {
   const outfile = path.join(path.dirname(entry), '__mdwb_driver__.js')
   const used = new Set<string>()
+  const sites: SourceLocation[] = []
+  const files: string[] = []
   try {
+    const guarded = source === null ? null : guardLoops(source, entry, displayPath(entry), sites)
+    if (source !== null) files.push(entry)
     const result = await esbuild.build({
       ...(source === null
         ? { entryPoints: [entry] }
-        : { stdin: { contents: source, sourcefile: path.basename(entry), resolveDir: path.dirname(entry), loader: 'ts' as const } }),
+        : { stdin: { contents: guarded ?? source!, sourcefile: path.basename(entry), resolveDir: path.dirname(entry), loader: guarded === null ? ('ts' as const) : ('js' as const) } }),
       bundle: true,
       write: false,
       format: 'cjs',
@@ -98,7 +98,7 @@ async function compile(entry: string, source: string | null, modules: ModuleExpo
       outfile,
       sourcemap: 'external',
       sourcesContent: true,
-      plugins: [workbenchModulesPlugin(modules, used)],
+      plugins: [workbenchModulesPlugin(modules, used), loopGuardPlugin(sites, files)],
       logLevel: 'silent',
       mainFields: ['module', 'main'],
       resolveExtensions: ['.ts', '.js', '.mjs', '.json'],
@@ -106,11 +106,10 @@ async function compile(entry: string, source: string | null, modules: ModuleExpo
     const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!
     const mapFile = result.outputFiles.find((f) => f.path.endsWith('.map'))!
     const map = JSON.parse(mapFile.text)
-    map.sources = (map.sources as string[]).map((s) => path.resolve(path.dirname(outfile), s))
-    const workbenchImports = used
+    map.sources = (map.sources as string[]).map((s) => displayPath(path.resolve(path.dirname(outfile), s)))
     // The bundle ends with a sourceMappingURL comment pointing at a file that does not exist.
     const code = js.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n')
-    return { ok: true, driver: { entry, name: displayPath(entry), code, map, workbenchImports } }
+    return { ok: true, driver: { entry, name: displayPath(entry), code, map, workbenchImports: [...used], loopSites: sites, files } }
   } catch (e) {
     const failure = e as esbuild.BuildFailure
     if (!Array.isArray(failure.errors)) throw e

@@ -1,7 +1,7 @@
-import { SourceMap } from 'node:module'
 import type { SourceLocation } from '../sim/bugcheck.js'
 import type { UserCodeLocator } from '../classdriver/invocation.js'
-import { displayPath, type CompiledDriver } from './compile.js'
+import type { CompiledDriver } from './compiledDriver.js'
+import { SourceMapIndex } from './sourceMapIndex.js'
 
 const FRAME = /^\s*at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/
 
@@ -10,14 +10,14 @@ const FRAME = /^\s*at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/
  * Only frames of the driver's own script count as user frames.
  */
 export class DriverLocator implements UserCodeLocator {
-  private readonly map: SourceMap
+  private readonly map: SourceMapIndex
 
   constructor(
     driver: CompiledDriver,
     /** The file name the script was evaluated under (what appears in its stack frames). */
     private readonly scriptName: string,
   ) {
-    this.map = new SourceMap(driver.map as never)
+    this.map = new SourceMapIndex(driver.map)
   }
 
   here(): SourceLocation | null {
@@ -36,9 +36,9 @@ export class DriverLocator implements UserCodeLocator {
 
   /** Maps a generated (1-based) position to the original source. */
   original(line: number, column: number): SourceLocation | null {
-    const entry = this.map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number }
-    if (!entry || entry.originalSource === undefined || entry.originalLine === undefined) return null
-    return { file: displayPath(entry.originalSource), line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 }
+    const entry = this.map.find(line - 1, column - 1)
+    if (entry === null) return null
+    return { file: entry.source, line: entry.line + 1, column: entry.column + 1 }
   }
 
   private firstUserFrame(stack: string): SourceLocation | null {

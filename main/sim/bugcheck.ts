@@ -29,8 +29,11 @@ export const BUGCHECK = {
   SYSTEM_THREAD_EXCEPTION_NOT_HANDLED: 0x7e,
   UNEXPECTED_KERNEL_MODE_TRAP: 0x7f,
   DRIVER_VERIFIER_DETECTED_VIOLATION: 0xc4,
+  THREAD_STUCK_IN_DEVICE_DRIVER: 0xea,
   HARDWARE_INTERRUPT_STORM: 0xf2,
   DPC_WATCHDOG_VIOLATION: 0x133,
+  /** Not a Windows code: the emulated machine ran out of memory (the driver exhausted the sandbox's heap). */
+  MEMORY_MANAGEMENT: 0x1a,
 } as const
 
 export function bugcheckName(code: number): string {

@@ -170,12 +170,15 @@ export class Kernel {
   }
 
   /**
-   * Runs until virtual time `limit`, the run is stopped, or the machine bug-checks. Returns the virtual
-   * time reached.
+   * Runs until virtual time `limit`, the run is stopped, the machine bug-checks, or `pause` says so
+   * (asked every 1024 events). Returns the virtual time reached.
    */
-  runUntil(limit: number): number {
+  runUntil(limit: number, pause: (() => boolean) | null = null): number {
+    let turns = 0
     try {
       while (!this.halted && !this.stopped) {
+        // A host that runs the machine in slices (the sandbox) asks now and then whether to yield.
+        if (pause !== null && (++turns & 1023) === 0 && pause()) break
         this.dispatchIdle()
         if (this.halted || this.stopped) break
         const tHw = this.hwEvents.peekTime()

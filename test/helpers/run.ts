@@ -16,6 +16,7 @@ export interface RunOptions {
   timeLimitNs?: number
   expect?: Scenario['expect']
   trace?: boolean
+  loopBudgetMs?: number
 }
 
 export interface RunResult {
@@ -41,7 +42,7 @@ export async function runDriver(source: string, steps: Step[], options: RunOptio
     { name: 'test', device: { card: options.card ?? 'none', ...(options.neighbour ? { neighbour: true } : {}) }, steps, ...(options.expect ? { expect: options.expect } : {}) },
     'test scenario',
   )
-  const session = new Session({ driver, scenario, seed: options.seed, timeLimitNs: options.timeLimitNs ?? 30e9, sync: options.sync, settings: options.settings, trace: options.trace })
+  const session = new Session({ driver, scenario, seed: options.seed, timeLimitNs: options.timeLimitNs ?? 30e9, sync: options.sync, settings: options.settings, trace: options.trace, loopBudgetMs: options.loopBudgetMs })
   const report = session.run()
   return { report, session, driver: session.driverExports, rules: report.verifier.map((f) => f.rule) }
 }

@@ -1,0 +1,56 @@
+import { BUGCHECK, type SourceLocation } from '../sim/bugcheck.js'
+import { DISPATCH_LEVEL } from '../sim/irql.js'
+import type { Kernel } from '../sim/kernel.js'
+import type { Invoker } from './invocation.js'
+
+/** Iterations between two looks at the wall clock. */
+const CHECK_EVERY = 4096
+
+/**
+ * The other half of loop instrumentation (main/host/loopInstrumentation.ts): user loops call `check`
+ * with their site id. When one top-level callback has spent more than `budgetMs` of wall time in
+ * loops, the machine bug-checks at that loop's line, naming the callback: DPC_WATCHDOG_VIOLATION at
+ * raised IRQL, THREAD_STUCK_IN_DEVICE_DRIVER at PASSIVE_LEVEL. Once the machine has stopped, every
+ * guarded loop throws at once, so code that swallows the bug check cannot keep looping.
+ */
+export class LoopWatchdog {
+  private count = 0
+  private epoch = -1
+  private since = 0
+  /** The site of the most recent check (the sandbox reads it after a crash). */
+  lastSite = -1
+  /** Told the site of each check, for a crash record outside the JavaScript heap. */
+  onSite: ((site: number) => void) | null = null
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly invoker: Invoker,
+    private readonly sites: readonly SourceLocation[],
+    public budgetMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  readonly check = (site: number): void => {
+    const k = this.kernel
+    if (k.halted !== null) k.rethrowIfHalted()
+    if ((++this.count & (CHECK_EVERY - 1)) !== 0) return
+    this.lastSite = site
+    if (this.onSite !== null) this.onSite(site)
+    const now = this.now()
+    const epoch = this.invoker.topLevelCalls
+    if (epoch !== this.epoch) {
+      this.epoch = epoch
+      this.since = now
+      return
+    }
+    if (now - this.since <= this.budgetMs) return
+    const location = this.sites[site] ?? null
+    const name = this.invoker.currentName()
+    const where = location ? ` in the loop at ${location.file}:${location.line}` : ''
+    const code = k.currentIrql() >= DISPATCH_LEVEL ? BUGCHECK.DPC_WATCHDOG_VIOLATION : BUGCHECK.THREAD_STUCK_IN_DEVICE_DRIVER
+    k.bugcheck(code, `${name ?? 'the driver image'} did not return within ${this.budgetMs} ms of wall time${where}: an infinite loop?`, {
+      callback: name,
+      location,
+    })
+  }
+}

@@ -1,0 +1,280 @@
+import type { StreamClassDevice } from '../classdriver/device.js'
+import { StreamClassDriver } from '../classdriver/driver.js'
+import { KernelServices } from '../classdriver/kernelServices.js'
+import { bindRuntime } from '../classdriver/runtime.js'
+import { resolveSettings, type ClassDriverSettings } from '../classdriver/settings.js'
+import { srbCommandName } from '../classdriver/wdk/srbCommands.js'
+import { KsClient } from '../client/ksClient.js'
+import type { Scenario, StepOf } from '../client/scenario/schema.js'
+import { Machine } from '../hw/machine.js'
+import { BUGCHECK, type BugcheckInfo } from '../sim/bugcheck.js'
+import { TraceRecorder } from '../sim/trace/recorder.js'
+import { autoCard, installCard, type CardName, type InstalledCard } from './cards.js'
+import type { CompiledDriver } from './compiledDriver.js'
+import { connectDmaFlows } from './dmaFlows.js'
+import { LoopWatchdog } from '../classdriver/loopWatchdog.js'
+import { BugcheckSignal } from '../sim/bugcheck.js'
+import { WORKBENCH_MODULE_OBJECTS } from './workbenchModules.js'
+import { bugcheckForReport, type ExpectationResult, type RunReport } from './report.js'
+import { DriverLocator } from './sourceMap.js'
+
+/**
+ * Instantiates the driver module: calls the compiled script's CommonJS wrapper with the workbench
+ * modules and the loop guard, returns its exports. Where the script was evaluated (this realm, or a
+ * sandbox context) is the host's business.
+ */
+export type DriverFactory = (modules: Record<string, unknown>, loop: (site: number) => void) => Record<string, unknown>
+
+/** What a session needs from where it runs. */
+export interface SessionHost {
+  factory: DriverFactory
+  /** The file name the driver's script was evaluated under (its stack frames carry it). */
+  scriptName: string
+  /** Wall clock in ms (performance.now on the host; a bridge inside the sandbox). */
+  now: () => number
+}
+
+/** Wall time a callback may spend in loops before the loop watchdog stops the machine. */
+export const DEFAULT_LOOP_BUDGET_MS = 2000
+
+export interface SessionOptions {
+  driver: CompiledDriver
+  scenario: Scenario
+  /** Default seed when the scenario has none. */
+  seed?: number
+  /** The run stops at this virtual time even if the scenario has not finished. */
+  timeLimitNs: number
+  /** Forces synchronization on or off, whatever the driver registered. */
+  sync?: 'on' | 'off'
+  /** Record the trace (default true). */
+  trace?: boolean
+  settings?: Partial<ClassDriverSettings>
+  /** Extra faults (mdwb run --fault), applied when the scenario starts. */
+  faults?: StepOf<'fault'>[]
+  /** Wall time (ms) one callback may loop before THREAD_STUCK / DPC_WATCHDOG (default 2000). */
+  loopBudgetMs?: number
+}
+
+/**
+ * One run of a driver against a scenario: the emulated machine, the class driver, the card and the
+ * client, wired together and run to the end in virtual time. Everything in a session is deterministic
+ * given the driver, the scenario and the seed.
+ */
+export class SessionCore {
+  readonly machine: Machine
+  readonly classDriver: StreamClassDriver
+  readonly services: KernelServices
+  readonly card: InstalledCard
+  readonly seed: number
+  readonly locator: DriverLocator
+  readonly watchdog: LoopWatchdog
+  device: StreamClassDevice | null = null
+  client: KsClient | null = null
+  /** Set when the driver could not be loaded (module threw, DriverEntry failed). */
+  loadFailure: string | null = null
+  /** The driver module's exports once loaded (tests read what a driver recorded). */
+  driverExports: Record<string, unknown> = {}
+  private wallTimeMs = 0
+  private started = false
+  private finished = false
+
+  constructor(
+    protected readonly options: SessionOptions,
+    private readonly host: SessionHost,
+  ) {
+    const scenario = options.scenario
+    this.seed = scenario.seed ?? options.seed ?? 1
+    const trace = new TraceRecorder(options.trace ?? true)
+    this.machine = new Machine({ seed: this.seed, cpus: scenario.device?.cpus, trace })
+    if (scenario.device?.contiguity !== undefined) this.machine.memory.contiguityChance = scenario.device.contiguity
+    this.machine.memory.userBuffersAbove4G = scenario.device?.buffersAbove4G === true
+    const settings = resolveSettings({ ...(scenario.settings as Partial<ClassDriverSettings>), ...options.settings })
+    const requested = scenario.device?.card ?? 'auto'
+    const cardName: CardName = requested === 'auto' ? autoCard(options.driver.workbenchImports) : requested
+    this.card = installCard(cardName, this.machine, scenario.device ?? {})
+    this.locator = new DriverLocator(options.driver, host.scriptName)
+    this.classDriver = new StreamClassDriver(
+      this.machine,
+      {
+        settings,
+        locator: this.locator,
+        forceSync: options.sync === undefined ? undefined : options.sync === 'on',
+      },
+      options.driver.name.replace(/^.*\//, '').replace(/\.[tj]s$/, ''),
+    )
+    this.services = new KernelServices(this.classDriver)
+    this.watchdog = new LoopWatchdog(this.machine.kernel, this.classDriver.invoker, options.driver.loopSites, options.loopBudgetMs ?? DEFAULT_LOOP_BUDGET_MS, host.now)
+    const verifier = this.classDriver.verifier
+    this.card.vcap1?.setFindings({ report: (rule, message) => verifier.report(rule, message) })
+  }
+
+  /** Runs the scenario to its end (or the time limit, or a bug check) and returns the report. */
+  run(): RunReport {
+    this.start()
+    while (!this.step(null)) {
+      // step(null) runs to the end: one turn
+    }
+    return this.finish()
+  }
+
+  /** Loads the driver and starts the scenario (the first part of run). */
+  start(): void {
+    if (this.started) throw new Error('a session runs once')
+    this.started = true
+    this.timed(() => this.boot())
+  }
+
+  /**
+   * Runs the machine until the run is over or `pause` says to yield (asked every 1024 events), and at
+   * most to `untilNs` of virtual time. Returns true when the run is over.
+   */
+  step(pause: (() => boolean) | null, untilNs = Infinity): boolean {
+    const kernel = this.machine.kernel
+    if (kernel.stopped || kernel.halted !== null) return true
+    const limit = Math.min(untilNs, this.options.timeLimitNs)
+    this.timed(() => kernel.runUntil(limit, pause))
+    return kernel.stopped || kernel.halted !== null || kernel.now() >= this.options.timeLimitNs
+  }
+
+  /** The final checks and the report (the last part of run). */
+  finish(): RunReport {
+    if (!this.finished) {
+      this.finished = true
+      if (this.machine.kernel.halted === null) this.timed(() => this.classDriver.finalChecks())
+    }
+    return this.report()
+  }
+
+  /** Runs `f` with 'strmini' bound to this session, adding its wall time to the run's. */
+  private timed(f: () => void): void {
+    bindRuntime({ driver: this.classDriver, kernel: this.services })
+    const started = this.host.now()
+    try {
+      f()
+    } finally {
+      this.wallTimeMs += this.host.now() - started
+      bindRuntime(null)
+    }
+  }
+
+  private boot(): void {
+    const kernel = this.machine.kernel
+    let exports: Record<string, unknown>
+    try {
+      exports = this.host.factory(WORKBENCH_MODULE_OBJECTS, this.watchdog.check)
+      this.driverExports = exports
+    } catch (error) {
+      // The loop watchdog stopped the image's own top-level code: the bug check is already recorded.
+      if (error instanceof BugcheckSignal) return
+      // The module's own top-level code threw while the image loaded.
+      const { location, stack } = this.locator.fromError(error)
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      kernel.halted = {
+        code: BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED,
+        name: 'SYSTEM_THREAD_EXCEPTION_NOT_HANDLED',
+        message: `exception while loading the driver image: ${message}`,
+        callback: null,
+        location,
+        stack,
+        timeNs: 0,
+      } satisfies BugcheckInfo
+      return
+    }
+    this.classDriver.load(exports.DriverEntry, (status, message) => {
+      if (message !== null) {
+        this.loadFailure = message
+        kernel.stopped = true
+        return
+      }
+      void status
+      this.device = this.classDriver.addDevice(this.card.device)
+      const device = this.device
+      if (this.card.vcap1) {
+        this.card.vcap1.onSurpriseRemoval = () => device.surpriseRemove(() => {})
+        connectDmaFlows(this.machine, this.card.vcap1, device)
+      }
+      this.client = new KsClient(kernel, this.machine.memory, this.device, this.card.control)
+      this.client.start(this.options.scenario, () => {
+        kernel.stopped = true
+      })
+      for (const fault of this.options.faults ?? []) {
+        const error = this.card.control.injectFault(fault)
+        if (error !== null) {
+          this.loadFailure = `--fault ${fault.fault}: ${error}`
+          kernel.stopped = true
+        }
+      }
+    })
+  }
+
+  report(): RunReport {
+    const o = this.options
+    const kernel = this.machine.kernel
+    const d = this.device
+    const client = this.client
+    const verifier = this.classDriver.verifier
+    const frames = client?.frameCounts() ?? { delivered: 0, dropped: 0, torn: 0, stale: 0 }
+    const byCommand: Record<string, number> = {}
+    if (d) d.stats.byCommand.forEach((n, cmd) => n > 0 && (byCommand[srbCommandName(cmd)] = n))
+    let outstanding = 0
+    if (d) {
+      outstanding = d.held.size + d.deviceQueue.pendingCount
+      for (const s of d.streams) outstanding += s.control.pendingCount + s.data.pendingCount
+    }
+    const outcome = client ? client.describeProgress() : { completed: false, step: null, reason: this.loadFailure ?? 'the driver did not load' }
+    const expectations = this.expectations(frames, verifier.warnings)
+    const failures: string[] = []
+    if (this.loadFailure) failures.push(this.loadFailure)
+    if (kernel.halted) failures.push(`bug check ${kernel.halted.name}`)
+    if (verifier.errors > 0) failures.push(`${verifier.errors} verifier error(s)`)
+    if (!kernel.halted && !this.loadFailure && !outcome.completed) failures.push(outcome.reason ?? 'the scenario did not complete')
+    for (const e of expectations) if (!e.ok) failures.push(`expectation ${e.name} ${e.expected} not met (got ${e.actual})`)
+    const isr = d?.isr
+    const report: RunReport = {
+      driver: o.driver.name,
+      scenario: o.scenario.name,
+      seed: this.seed,
+      card: this.card.name,
+      synchronization: d ? (d.synchronized ? 'on' : 'off') : null,
+      virtualTimeNs: kernel.now(),
+      wallTimeMs: Math.round(this.wallTimeMs * 1000) / 1000,
+      result: failures.length === 0 ? 'pass' : 'fail',
+      exitCode: failures.length === 0 ? 0 : 1,
+      failures,
+      run: outcome,
+      frames,
+      audio: client?.audioCounts() ?? { buffers: 0, bytes: 0 },
+      srbs: {
+        total: d?.stats.total ?? 0,
+        byCommand,
+        completed: d?.stats.completed ?? 0,
+        cancelled: d?.stats.cancelled ?? 0,
+        timedOut: d?.stats.timedOut ?? 0,
+        outstanding,
+      },
+      interrupts: { raised: this.machine.intaVector.raised, claimed: isr?.claimed ?? 0, spurious: isr?.spurious ?? 0 },
+      verifier: verifier.findings,
+      findingCounts: Object.fromEntries(verifier.counts),
+      bugcheck: bugcheckForReport(kernel.halted),
+      expectations,
+      debugOutput: this.classDriver.debugOutput,
+      traceEvents: kernel.trace.count,
+    }
+    return report
+  }
+
+  private expectations(frames: RunReport['frames'], warnings: number): ExpectationResult[] {
+    const e = this.options.scenario.expect ?? {}
+    const out: ExpectationResult[] = []
+    const check = (name: string, expected: number | undefined, actual: number, ok: (a: number, x: number) => boolean) => {
+      if (expected !== undefined) out.push({ name, expected, actual, ok: ok(actual, expected) })
+    }
+    check('minFrames', e.minFrames, frames.delivered, (a, x) => a >= x)
+    check('maxFrames', e.maxFrames, frames.delivered, (a, x) => a <= x)
+    check('maxDropped', e.maxDropped, frames.dropped, (a, x) => a <= x)
+    check('maxTorn', e.maxTorn, frames.torn, (a, x) => a <= x)
+    check('maxStale', e.maxStale, frames.stale, (a, x) => a <= x)
+    check('maxWarnings', e.maxWarnings, warnings, (a, x) => a <= x)
+    return out
+  }
+}
