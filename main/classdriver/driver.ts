@@ -195,6 +195,38 @@ export class StreamClassDriver {
     return STATUS_SUCCESS
   }
 
+  /**
+   * Hot swap: passes every minidriver function the class driver holds through `replace` (init data,
+   * the stream header's event routine, each stream object's packet, clock and event routines, pending
+   * timers, priority routines and clock queries) and keeps what it returns.
+   */
+  swapCallbacks(replace: (f: Function) => Function): void {
+    const swapFields = <T extends object>(o: T | null | undefined): void => {
+      if (o === null || o === undefined) return
+      for (const key of Object.keys(o)) {
+        const v = (o as Record<string, unknown>)[key]
+        if (typeof v === 'function') (o as Record<string, unknown>)[key] = replace(v)
+      }
+    }
+    const swapInitData = (data: Readonly<HW_INITIALIZATION_DATA>): Readonly<HW_INITIALIZATION_DATA> => {
+      const copy = { ...data }
+      swapFields(copy)
+      return Object.freeze(copy)
+    }
+    if (this.initData !== null) this.initData = swapInitData(this.initData)
+    for (const d of this.devices) {
+      ;(d as { initData: Readonly<HW_INITIALIZATION_DATA> }).initData = swapInitData(d.initData)
+      swapFields(d.streamHeader)
+      for (const stream of d.streams) {
+        swapFields(stream.object)
+        swapFields(stream.object.HwClockObject)
+      }
+      d.timers.swap(replace)
+      d.priority.swap(replace)
+      d.clocks.swap(replace)
+    }
+  }
+
   // -------------------------------------------------------------------------------------------------
   // Notifications
 

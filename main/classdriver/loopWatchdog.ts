@@ -22,13 +22,27 @@ export class LoopWatchdog {
   /** Told the site of each check, for a crash record outside the JavaScript heap. */
   onSite: ((site: number) => void) | null = null
 
+  private readonly sites: SourceLocation[]
+
   constructor(
     private readonly kernel: Kernel,
     private readonly invoker: Invoker,
-    private readonly sites: readonly SourceLocation[],
+    sites: readonly SourceLocation[],
     public budgetMs: number,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.sites = [...sites]
+  }
+
+  /**
+   * The guard for another module instance (a hot swap's new code): its sites are appended, and its
+   * loop ids shifted past the ones already known.
+   */
+  guardFor(sites: readonly SourceLocation[]): (site: number) => void {
+    const offset = this.sites.length
+    this.sites.push(...sites)
+    return (site) => this.check(site + offset)
+  }
 
   readonly check = (site: number): void => {
     const k = this.kernel

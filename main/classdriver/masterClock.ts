@@ -23,6 +23,8 @@ const ASYNC_QUERY_LATENCY = 5 * US
  */
 export class MasterClocks {
   private readonly sources = new Map<number, { source: ClockSource; valid: boolean }>()
+  /** Asynchronous queries not answered yet. */
+  private readonly pending = new Set<{ callback: PHW_QUERY_CLOCK_ROUTINE }>()
   private nextHandle = 0x1000
 
   constructor(private readonly device: StreamClassDevice) {}
@@ -99,8 +101,13 @@ export class MasterClocks {
     }
     const source = this.lookup(handle, stream)
     stream.clockQueryPending = true
+    // The callback lives in a pending record, so a hot swap can replace it before it runs.
+    const pending = { callback }
+    this.pending.add(pending)
     const { irql, lock } = d.contextOf('entry')
     const work = new Work(irql, () => {
+      this.pending.delete(pending)
+      const callback = pending.callback
       stream.clockQueryPending = false
       const context: HW_TIME_CONTEXT = { HwDeviceExtension: d.extension, HwStreamObject: stream.object, Function: fn ?? TIME_GET_STREAM_TIME, Time: 0, SystemTime: 0 }
       if (source !== null) source.read(context)
@@ -113,5 +120,10 @@ export class MasterClocks {
     }, null)
     work.lock = lock
     d.kernel.submit(work, d.kernel.now() + ASYNC_QUERY_LATENCY)
+  }
+
+  /** Hot swap: replaces the callbacks of queries still pending. */
+  swap(replace: (f: Function) => Function): void {
+    for (const p of this.pending) p.callback = replace(p.callback) as PHW_QUERY_CLOCK_ROUTINE
   }
 }

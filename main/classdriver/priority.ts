@@ -11,7 +11,7 @@ const PRIORITY_NAMES = ['High', 'Dispatch', 'Low', 'LowToHigh']
  * Low at PASSIVE_LEVEL run unsynchronized; LowToHigh returns from a Low routine to High.
  */
 export class PriorityRoutines {
-  private readonly slots = new Map<StreamInstance | null, object>()
+  private readonly slots = new Map<StreamInstance | null, { routine: PHW_PRIORITY_ROUTINE }>()
   /** Dispatch or Low routines running now (on some CPU's stack). */
   activeLower = 0
 
@@ -40,7 +40,8 @@ export class PriorityRoutines {
     }
     const ctx: CallContext = priority === Dispatch ? 'dispatch' : priority === Low ? 'low' : 'high'
     const { irql, lock } = d.contextOf(ctx)
-    const token = {}
+    // The routine lives in the slot, so a hot swap can replace it before it runs.
+    const token = { routine }
     this.slots.set(owner, token)
     const lower = priority === Dispatch || priority === Low
     const work = new Work(irql, () => {
@@ -51,13 +52,18 @@ export class PriorityRoutines {
       }
       if (lower) this.activeLower++
       try {
-        d.invoker.call('PriorityRoutine', routine, context, null, owner, priority)
+        d.invoker.call('PriorityRoutine', token.routine, context, null, owner, priority)
       } finally {
         if (lower) this.activeLower--
       }
-      d.checkBudget(work, routine)
+      d.checkBudget(work, token.routine)
     }, null)
     work.lock = lock
     d.kernel.submit(work)
+  }
+
+  /** Hot swap: replaces the routines still pending. */
+  swap(replace: (f: Function) => Function): void {
+    for (const slot of this.slots.values()) slot.routine = replace(slot.routine) as PHW_PRIORITY_ROUTINE
   }
 }

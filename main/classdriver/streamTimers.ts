@@ -47,13 +47,18 @@ export class StreamTimers {
       if (this.slots.get(owner) !== slot) return // cancelled or replaced after it became due
       this.slots.delete(owner)
       if (owner !== null && owner.closed) {
-        d.verifier.report('outstanding-at-close', `timer routine ${routine.name || ''} of ${owner.label} fired after SRB_CLOSE_STREAM`, { callback: routine.name || 'TimerRoutine', location: null })
+        d.verifier.report('outstanding-at-close', `timer routine ${slot.routine.name || ''} of ${owner.label} fired after SRB_CLOSE_STREAM`, { callback: slot.routine.name || 'TimerRoutine', location: null })
       }
-      d.invoker.call('TimerRoutine', routine, context, null, owner)
-      d.checkBudget(work, routine)
+      d.invoker.call('TimerRoutine', slot.routine, context, null, owner)
+      d.checkBudget(work, slot.routine)
     }, null)
     work.lock = lock
     slot.handle = k.setTimer(k.now() + Math.round(microseconds * US), work)
     this.slots.set(owner, slot)
+  }
+
+  /** Hot swap: replaces the routines of pending timers. */
+  swap(replace: (f: Function) => Function): void {
+    for (const slot of this.slots.values()) slot.routine = replace(slot.routine) as PHW_TIMER_ROUTINE
   }
 }

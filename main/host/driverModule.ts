@@ -9,12 +9,23 @@ export type DriverWrapper = (
   mdwbLoop: (site: number) => void,
 ) => void
 
+/** JavaScript builtins handed to driver code as parameters (see driverWrapperSource). */
+export const BUILTINS = [
+  'Object', 'Array', 'Math', 'JSON', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Map', 'Set', 'WeakMap', 'WeakSet',
+  'Error', 'TypeError', 'RangeError', 'ReferenceError', 'Promise', 'Date', 'Reflect', 'Proxy',
+  'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Uint8Array', 'Uint8ClampedArray', 'Int8Array', 'Uint16Array', 'Int16Array',
+  'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array', 'isFinite', 'isNaN', 'parseInt', 'parseFloat',
+]
+
 /**
  * The source that evaluates to the driver's wrapper function. The script's first line is the
- * wrapper's header, so evaluate it with lineOffset -1 to keep the source map's line numbers.
+ * wrapper's header, so evaluate it with lineOffset -1 to keep the source map's line numbers. The
+ * builtins come in as parameters of an outer function: in the sandbox's vm context a global name is
+ * looked up through the context's interceptor on every use, a parameter is a plain local.
  */
 export function driverWrapperSource(driver: CompiledDriver): string {
-  return `(function (exports, require, module, __mdwb_import, __mdwb_loop) {\n${driver.code}\n})`
+  const builtins = BUILTINS.join(', ')
+  return `((${builtins}) => function (exports, require, module, __mdwb_import, __mdwb_loop) {\n${driver.code}\n})(${builtins})`
 }
 
 /**

@@ -34,6 +34,18 @@ export interface SessionHost {
   now: () => number
 }
 
+/** What a hot swap did. */
+export interface SwapResult {
+  ok: boolean
+  error: string | null
+  /** Export names whose new code the class driver now calls. */
+  replaced: string[]
+  /** Functions the class driver holds that were not exports of the old module: they keep their old code. */
+  kept: string[]
+  /** Virtual time of the swap. */
+  timeNs: number
+}
+
 /** Wall time a callback may spend in loops before the loop watchdog stops the machine. */
 export const DEFAULT_LOOP_BUDGET_MS = 2000
 
@@ -75,6 +87,7 @@ export class SessionCore {
   /** The driver module's exports once loaded (tests read what a driver recorded). */
   driverExports: Record<string, unknown> = {}
   private wallTimeMs = 0
+  private swapTrack: number | undefined
   private started = false
   private finished = false
 
@@ -134,6 +147,51 @@ export class SessionCore {
     const limit = Math.min(untilNs, this.options.timeLimitNs)
     this.timed(() => kernel.runUntil(limit, pause))
     return kernel.stopped || kernel.halted !== null || kernel.now() >= this.options.timeLimitNs
+  }
+
+  /**
+   * Hot swap: evaluates new driver code into the running session (module top level only, no
+   * DriverEntry) and hands every function the class driver holds that was an export of the old module
+   * to the new module's export of the same name. State lives on: extensions, the card, queues, time.
+   * Functions that were not exports keep their old code; the result lists them.
+   */
+  swap(factory: DriverFactory, driver: CompiledDriver, scriptName: string): SwapResult {
+    const kernel = this.machine.kernel
+    const at = kernel.now()
+    if (kernel.halted !== null) return { ok: false, error: 'the machine has stopped (bug check): replay instead', replaced: [], kept: [], timeNs: at }
+    this.locator.add(driver, scriptName)
+    const loop = this.watchdog.guardFor(driver.loopSites)
+    let fresh: Record<string, unknown>
+    try {
+      bindRuntime({ driver: this.classDriver, kernel: this.services })
+      fresh = factory(WORKBENCH_MODULE_OBJECTS, loop)
+    } catch (error) {
+      const { location } = this.locator.fromError(error)
+      const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      return { ok: false, error: `the new code threw while loading: ${what}${location ? ` at ${location.file}:${location.line}` : ''}`, replaced: [], kept: [], timeNs: at }
+    } finally {
+      bindRuntime(null)
+    }
+    const names = new Map<unknown, string>()
+    for (const [name, value] of Object.entries(this.driverExports)) if (typeof value === 'function') names.set(value, name)
+    const replaced = new Set<string>()
+    const kept = new Set<string>()
+    this.classDriver.swapCallbacks((f) => {
+      const name = names.get(f)
+      const next = name === undefined ? undefined : fresh[name]
+      if (typeof next === 'function') {
+        replaced.add(name!)
+        return next
+      }
+      kept.add(f.name || '(anonymous)')
+      return f
+    })
+    this.driverExports = fresh
+    const result: SwapResult = { ok: true, error: null, replaced: [...replaced].sort(), kept: [...kept].sort(), timeNs: at }
+    const t = kernel.trace
+    this.swapTrack ??= t.defineTrack({ name: 'Code changes', group: 'Workbench', kind: 'instants', order: 0 })
+    t.instant(this.swapTrack, at, t.strings.intern('hot swap'), 0, 0, 0, 0, result)
+    return result
   }
 
   /** The final checks and the report (the last part of run). */

@@ -10,14 +10,16 @@ const FRAME = /^\s*at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/
  * Only frames of the driver's own script count as user frames.
  */
 export class DriverLocator implements UserCodeLocator {
-  private readonly map: SourceMapIndex
+  /** Source maps by the script name their code was evaluated under (a hot swap adds one). */
+  private readonly maps = new Map<string, SourceMapIndex>()
 
-  constructor(
-    driver: CompiledDriver,
-    /** The file name the script was evaluated under (what appears in its stack frames). */
-    private readonly scriptName: string,
-  ) {
-    this.map = new SourceMapIndex(driver.map)
+  constructor(driver: CompiledDriver, scriptName: string) {
+    this.add(driver, scriptName)
+  }
+
+  /** Another evaluation of driver code (the new module of a hot swap). */
+  add(driver: CompiledDriver, scriptName: string): void {
+    this.maps.set(scriptName, new SourceMapIndex(driver.map))
   }
 
   here(): SourceLocation | null {
@@ -34,9 +36,9 @@ export class DriverLocator implements UserCodeLocator {
     return { location: frames[0]?.location ?? null, stack: frames.length > 0 ? frames.map((f) => `    at ${f.fn ?? '<anonymous>'} (${f.location.file}:${f.location.line}:${f.location.column})`).join('\n') : null }
   }
 
-  /** Maps a generated (1-based) position to the original source. */
-  original(line: number, column: number): SourceLocation | null {
-    const entry = this.map.find(line - 1, column - 1)
+  /** Maps a generated (1-based) position in script `scriptName` to the original source. */
+  original(scriptName: string, line: number, column: number): SourceLocation | null {
+    const entry = this.maps.get(scriptName)?.find(line - 1, column - 1) ?? null
     if (entry === null) return null
     return { file: entry.source, line: entry.line + 1, column: entry.column + 1 }
   }
@@ -44,8 +46,8 @@ export class DriverLocator implements UserCodeLocator {
   private firstUserFrame(stack: string): SourceLocation | null {
     for (const line of stack.split('\n')) {
       const m = FRAME.exec(line)
-      if (m && m[2] === this.scriptName) {
-        const loc = this.original(Number(m[3]), Number(m[4]))
+      if (m && this.maps.has(m[2])) {
+        const loc = this.original(m[2], Number(m[3]), Number(m[4]))
         if (loc) return loc
       }
     }
@@ -56,8 +58,8 @@ export class DriverLocator implements UserCodeLocator {
     const out: { fn: string | null; location: SourceLocation }[] = []
     for (const line of stack.split('\n')) {
       const m = FRAME.exec(line)
-      if (!m || m[2] !== this.scriptName) continue
-      const loc = this.original(Number(m[3]), Number(m[4]))
+      if (!m || !this.maps.has(m[2])) continue
+      const loc = this.original(m[2], Number(m[3]), Number(m[4]))
       if (loc) out.push({ fn: m[1] ?? null, location: loc })
     }
     return out

@@ -117,6 +117,36 @@ export class TraceRecorder {
     return out
   }
 
+  /**
+   * Appends rows recorded elsewhere (the sandbox's worker ships its trace in deltas): `strings` are
+   * the strings interned there since the last delta, in order, and `details` the detail objects, so
+   * the ids in the rows keep their meaning here. A schema, when given, replaces this one.
+   */
+  append(rows: TraceColumns, strings: readonly string[], details: readonly unknown[], schema: TraceSchema | null): void {
+    for (const s of strings) this.strings.intern(s)
+    for (const d of details) this.details.push(d)
+    if (schema !== null) {
+      this.tracks.splice(0, this.tracks.length, ...schema.tracks)
+      this.argLayouts.splice(0, this.argLayouts.length, ...schema.argLayouts)
+      for (const key of Object.keys(this.enums)) delete this.enums[key]
+      Object.assign(this.enums, schema.enums)
+    }
+    const n = rows.ts.length
+    let at = 0
+    while (at < n) {
+      if (this.fill === CHUNK_ROWS || this.cur === null) {
+        this.cur = newColumns(CHUNK_ROWS)
+        this.chunks.push(this.cur)
+        this.fill = 0
+      }
+      const take = Math.min(n - at, CHUNK_ROWS - this.fill)
+      for (const key of Object.keys(rows) as (keyof TraceColumns)[]) (this.cur[key] as Float64Array).set((rows[key] as Float64Array).subarray(at, at + take), this.fill)
+      this.fill += take
+      this.count += take
+      at += take
+    }
+  }
+
   /** The object attached to row i, if any. */
   detailOf(i: number): unknown {
     const d = this.chunks[i >>> 16].detail[i & 0xffff]

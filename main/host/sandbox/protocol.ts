@@ -1,0 +1,53 @@
+import type { TraceColumns } from '../../contract/trace.js'
+
+/** Slots of the crash record (an Int32Array over shared memory the host can read after the worker died). */
+export const CRASH = { CALLBACK: 0, LOOP_SITE: 1, VIRTUAL_MS: 2, SIZE: 4 } as const
+
+/** New trace rows since the last drain, copied out of the recorder. */
+export interface TraceDelta {
+  /** Index of the first row. */
+  from: number
+  rows: TraceColumns
+  /** Strings interned since the last drain (they follow the ones sent before). */
+  strings: string[]
+  /** JSON of the event details recorded since the last drain (findings, debug prints), in order. */
+  details: string
+  /** JSON of the schema when tracks, layouts or enumerations changed; otherwise null. */
+  schema: string | null
+}
+
+/** Messages between the sandbox host (sandbox.ts) and its worker (worker.ts). Runs are numbered by `id`. */
+
+export interface RunMessage {
+  type: 'run'
+  id: number
+  /** RunConfig as JSON. */
+  config: string
+  /** The driver's CommonJS wrapper source (driverModule.ts) and the file name to evaluate it under. */
+  wrapperSource: string
+  scriptName: string
+  /** Virtual ns per wall ns (1 = real time); Infinity = as fast as possible. */
+  pace: number
+  paused: boolean
+  /** Wall ms per slice, and the timeout that cuts a slice short. */
+  sliceMs: number
+  backstopMs: number
+}
+
+export type HostMessage =
+  | RunMessage
+  | { type: 'swap'; id: number; wrapperSource: string; driverJson: string; scriptName: string }
+  | { type: 'pace'; id: number; pace: number }
+  | { type: 'pause'; id: number; paused: boolean }
+  | { type: 'step'; id: number; ns: number }
+  | { type: 'stop'; id: number }
+
+export type WorkerMessage =
+  | { type: 'crash'; id: number; buffer: SharedArrayBuffer }
+  | { type: 'name'; id: number; nameId: number; name: string }
+  | { type: 'trace'; id: number; delta: TraceDelta }
+  | { type: 'status'; id: number; status: string; virtualTimeNs: number }
+  | { type: 'swapped'; id: number; result: string }
+  | { type: 'done'; id: number; report: string; cutShort: string | null; callback: string | null }
+  | { type: 'failed'; id: number; reason: string }
+  | { type: 'refused'; id: number; reason: string }

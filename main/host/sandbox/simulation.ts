@@ -1,0 +1,162 @@
+/**
+ * The simulation as it runs inside the sandbox's vm context: this module (and everything it imports:
+ * the kernel, the card, the class driver, the client) is bundled, from contextEntry.ts, into one
+ * script that the worker evaluates in a fresh context with no Node globals and no code generation from
+ * strings. Its completion value is `SimulationApi`; nothing of it is put on the context's global
+ * object, so driver code in the same context cannot reach the simulation's controls.
+ *
+ * Everything that leaves goes out as strings, numbers and typed arrays (the worker copies them out);
+ * nothing from the host is handed in but the driver's wrapper function (itself made in this context)
+ * and two bridges the worker builds in this context around host functions.
+ */
+import type { Scenario, StepOf } from '../../client/scenario/schema.js'
+import type { ClassDriverSettings } from '../../classdriver/settings.js'
+import type { CompiledDriver } from '../compiledDriver.js'
+import { instantiateDriver, type DriverWrapper } from '../driverModule.js'
+import { SessionCore, type SwapResult } from '../sessionCore.js'
+import type { TraceColumns } from '../../contract/trace.js'
+import { CHUNK_ROWS } from '../../sim/trace/recorder.js'
+import { CRASH, type TraceDelta } from './protocol.js'
+
+/** What the host asks for: the same options as an in-process Session, as JSON. */
+export interface RunConfig {
+  driver: CompiledDriver
+  scenario: Scenario
+  seed?: number
+  timeLimitNs: number
+  sync?: 'on' | 'off'
+  settings?: Partial<ClassDriverSettings>
+  faults?: StepOf<'fault'>[]
+  trace?: boolean
+  loopBudgetMs?: number
+}
+
+
+export class SimulationRun {
+  /** Shared memory the host reads after a crash: the running callback and the last loop site. */
+  readonly crash = new Int32Array(new SharedArrayBuffer(CRASH.SIZE * 4)).fill(-1)
+  private readonly session: SessionCore
+  private readonly names = new Map<string, number>()
+  private sentRows = 0
+  private sentStrings = 0
+  private sentDetails = 0
+  private schemaSize = -1
+
+  constructor(
+    config: RunConfig,
+    wrapper: DriverWrapper,
+    scriptName: string,
+    private readonly now: () => number,
+    onName: (id: number, name: string) => void,
+  ) {
+    this.session = new SessionCore(config, { factory: (modules, loop) => instantiateDriver(wrapper, modules, loop), scriptName, now })
+    const crash = this.crash
+    this.session.classDriver.invoker.onTopLevelCall = (name) => {
+      let id = this.names.get(name)
+      if (id === undefined) {
+        id = this.names.size
+        this.names.set(name, id)
+        onName(id, name)
+      }
+      crash[CRASH.CALLBACK] = id
+      crash[CRASH.LOOP_SITE] = -1
+    }
+    this.session.watchdog.onSite = (site) => {
+      crash[CRASH.LOOP_SITE] = site
+      crash[CRASH.VIRTUAL_MS] = Math.floor(this.session.machine.kernel.now() / 1e6)
+    }
+  }
+
+  start(): void {
+    this.session.start()
+  }
+
+  /** Runs for about `sliceMs` of wall time, up to `untilNs` of virtual time. True when the run is over. */
+  step(sliceMs: number, untilNs: number): boolean {
+    const deadline = this.now() + sliceMs
+    const done = this.session.step(() => this.now() >= deadline, untilNs)
+    this.crash[CRASH.VIRTUAL_MS] = Math.floor(this.session.machine.kernel.now() / 1e6)
+    return done
+  }
+
+  /** The final checks and the report, as JSON. */
+  finish(): string {
+    return JSON.stringify(this.session.finish())
+  }
+
+  /** Where the run is, as JSON: the report so far (cheap enough once per slice). */
+  status(): string {
+    return JSON.stringify(this.session.report())
+  }
+
+  virtualTimeNs(): number {
+    return this.session.machine.kernel.now()
+  }
+
+  /** The callback running now (after the backstop timeout cut a slice short), or null. */
+  currentCallback(): string | null {
+    return this.session.classDriver.invoker.currentName()
+  }
+
+  /** The new trace rows, strings, details and (when it changed) schema since the last call. */
+  drainTrace(): TraceDelta | null {
+    const rec = this.session.machine.kernel.trace
+    const schema = rec.schema()
+    const size = schema.tracks.length * 1_000_000 + schema.argLayouts.length * 1000 + Object.keys(schema.enums).length
+    const schemaChanged = size !== this.schemaSize
+    if (rec.count === this.sentRows && rec.strings.size === this.sentStrings && !schemaChanged) return null
+    const from = this.sentRows
+    const n = rec.count - from
+    const rows = copyRows(rec.chunks, from, n)
+    const strings = rec.strings.list.slice(this.sentStrings)
+    const details = JSON.stringify(rec.details.slice(this.sentDetails), (_k, v) => (typeof v === 'bigint' ? Number(v) : v))
+    this.sentRows = rec.count
+    this.sentStrings = rec.strings.size
+    this.sentDetails = rec.details.length
+    this.schemaSize = size
+    return { from, rows, strings, details, schema: schemaChanged ? JSON.stringify(schema) : null }
+  }
+
+  /** Replaces the driver's code under the running session (see hotSwap.ts); returns the result as JSON. */
+  hotSwap(wrapper: DriverWrapper, driverJson: string, scriptName: string): string {
+    const driver = JSON.parse(driverJson) as CompiledDriver
+    const result: SwapResult = this.session.swap((modules, loop) => instantiateDriver(wrapper, modules, loop), driver, scriptName)
+    return JSON.stringify(result)
+  }
+}
+
+/** Copies rows [from, from + n) out of the recorder's chunks into fresh columns. */
+function copyRows(chunks: TraceColumns[], from: number, n: number): TraceColumns {
+  const out: TraceColumns = {
+    kind: new Uint8Array(n),
+    depth: new Uint8Array(n),
+    track: new Uint16Array(n),
+    args: new Uint16Array(n),
+    name: new Uint32Array(n),
+    detail: new Int32Array(n),
+    ts: new Float64Array(n),
+    x: new Float64Array(n),
+    a0: new Float64Array(n),
+    a1: new Float64Array(n),
+    a2: new Float64Array(n),
+  }
+  let at = 0
+  while (at < n) {
+    const row = from + at
+    const chunk = chunks[Math.floor(row / CHUNK_ROWS)]
+    const start = row % CHUNK_ROWS
+    const take = Math.min(n - at, CHUNK_ROWS - start)
+    for (const key of Object.keys(out) as (keyof TraceColumns)[]) {
+      ;(out[key] as Float64Array).set((chunk[key] as Float64Array).subarray(start, start + take), at)
+    }
+    at += take
+  }
+  return out
+}
+
+/** What the script evaluates to. */
+export const SimulationApi = {
+  createRun(configJson: string, wrapper: DriverWrapper, scriptName: string, now: () => number, onName: (id: number, name: string) => void): SimulationRun {
+    return new SimulationRun(JSON.parse(configJson) as RunConfig, wrapper, scriptName, now, onName)
+  },
+}

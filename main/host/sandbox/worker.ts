@@ -1,0 +1,236 @@
+/**
+ * The sandbox worker (a worker_threads thread with resource limits; see sandbox.ts for the host side).
+ * Runs happen in a vm context with no Node globals, no code generation from strings and no
+ * WebAssembly. The simulation bundle is evaluated in it once, each run's driver script per run; a run then
+ * advances in slices of wall time, each evaluated with a timeout as the backstop for a loop the loop
+ * watchdog cannot see. Between slices the worker ships new trace rows and the report so far, and takes
+ * commands (hot swap, pace, pause, stop).
+ */
+import * as vm from 'node:vm'
+import { parentPort, workerData } from 'node:worker_threads'
+import type { SimulationApi, SimulationRun } from './simulation.js'
+import type { HostMessage, RunMessage, WorkerMessage } from './protocol.js'
+
+const port = parentPort!
+const simulationSource: string = (workerData as { simulation: string }).simulation
+
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer)
+}
+
+interface Active {
+  id: number
+  run: SimulationRun
+  context: vm.Context
+  holder: { run: SimulationRun; slice: number; until: number }
+  key: string
+  pace: number
+  paused: boolean
+  stopRequested: boolean
+  stepUntil: number
+  startedWall: number
+  startedVirtual: number
+  backstopMs: number
+  sliceMs: number
+}
+
+let active: Active | null = null
+/** After a bug check or a cut-short slice the context is not trusted again: the host restarts us. */
+let spent = false
+
+port.on('message', (message: HostMessage) => {
+  switch (message.type) {
+    case 'run':
+      if (active !== null || spent) {
+        post({ type: 'refused', id: message.id, reason: spent ? 'this worker is spent; start a new one' : 'a run is in progress' })
+        return
+      }
+      void startRun(message)
+      return
+    case 'swap': {
+      const a = active
+      if (a === null || a.id !== message.id) return
+      let result: string
+      try {
+        const wrapper = new vm.Script(message.wrapperSource, { filename: message.scriptName, lineOffset: -1 }).runInContext(a.context)
+        result = a.run.hotSwap(wrapper, message.driverJson, message.scriptName)
+      } catch (error) {
+        result = JSON.stringify({ ok: false, error: `the new code did not evaluate: ${String(error)}`, replaced: [], kept: [], timeNs: a.run.virtualTimeNs() })
+      }
+      post({ type: 'swapped', id: message.id, result })
+      return
+    }
+    case 'pace':
+      if (active !== null && active.id === message.id) {
+        active.startedWall = performance.now()
+        active.startedVirtual = active.run.virtualTimeNs()
+        active.pace = message.pace
+      }
+      return
+    case 'pause':
+      if (active !== null && active.id === message.id) active.paused = message.paused
+      if (active !== null && !message.paused) {
+        active.startedWall = performance.now()
+        active.startedVirtual = active.run.virtualTimeNs()
+      }
+      return
+    case 'step':
+      if (active !== null && active.id === message.id) active.stepUntil = active.run.virtualTimeNs() + message.ns
+      return
+    case 'stop':
+      if (active !== null && active.id === message.id) active.stopRequested = true
+      return
+  }
+})
+
+/**
+ * The context and the simulation in it, made once per worker: later runs reuse the simulation's code
+ * (already optimised by the JIT) and evaluate only the new driver. A bug check spends the worker.
+ */
+interface Realm {
+  context: vm.Context
+  api: typeof SimulationApi
+  now: () => number
+  /** Name announcements go to the run being started (the bridge is made once). */
+  runId: number
+  onName: (id: number, name: string) => void
+}
+
+let realm: Realm | null = null
+
+function makeRealm(): Realm {
+  const context = vm.createContext(Object.create(null), {
+    name: 'mdwb sandbox',
+    codeGeneration: { strings: false, wasm: false },
+    microtaskMode: 'afterEvaluate',
+  })
+  const api = new vm.Script(simulationSource, { filename: 'mdwb-simulation.js' }).runInContext(context) as typeof SimulationApi
+  // Bridges are made in the context around host functions, so what the context holds is its own.
+  const now = vm.runInContext('(f) => () => +f()', context)(() => performance.now()) as () => number
+  const r: Realm = { context, api, now, runId: 0, onName: () => {} }
+  r.onName = vm.runInContext('(f) => (id, name) => { f(+id, String(name)) }', context)((id: number, name: string) => post({ type: 'name', id: r.runId, nameId: id, name }))
+  return r
+}
+
+async function startRun(message: RunMessage): Promise<void> {
+  let run: SimulationRun
+  let context: vm.Context
+  try {
+    realm ??= makeRealm()
+    realm.runId = message.id
+    context = realm.context
+    const wrapper = new vm.Script(message.wrapperSource, { filename: message.scriptName, lineOffset: -1 }).runInContext(context)
+    run = realm.api.createRun(message.config, wrapper, message.scriptName, realm.now, realm.onName)
+  } catch (error) {
+    spent = true
+    post({ type: 'failed', id: message.id, reason: `the sandbox could not start the run: ${error instanceof Error ? error.stack : String(error)}` })
+    return
+  }
+  post({ type: 'crash', id: message.id, buffer: run.crash.buffer as SharedArrayBuffer })
+  const key = `__mdwb_${Math.random().toString(36).slice(2)}`
+  const holder = vm.runInContext('({})', context) as Active['holder']
+  holder.run = run
+  const a: Active = {
+    id: message.id,
+    run,
+    context,
+    holder,
+    key,
+    pace: message.pace,
+    paused: message.paused,
+    stopRequested: false,
+    stepUntil: -1,
+    startedWall: performance.now(),
+    startedVirtual: 0,
+    backstopMs: message.backstopMs,
+    sliceMs: message.sliceMs,
+  }
+  active = a
+  const stepScript = new vm.Script(`${key}.run.step(${key}.slice, ${key}.until)`, { filename: 'mdwb-step.js' })
+  const startScript = new vm.Script(`${key}.run.start()`, { filename: 'mdwb-start.js' })
+  let done = false
+  let cut: string | null = null
+  try {
+    evaluate(a, startScript, 0)
+    while (!done && !a.stopRequested) {
+      if (a.paused && a.stepUntil < 0) {
+        ship(a)
+        await sleep(10)
+        continue
+      }
+      let until = Infinity
+      if (a.stepUntil >= 0) until = a.stepUntil
+      else if (Number.isFinite(a.pace)) until = a.startedVirtual + (performance.now() - a.startedWall) * 1e6 * a.pace
+      done = evaluate(a, stepScript, until) === true
+      if (a.stepUntil >= 0 && a.run.virtualTimeNs() >= a.stepUntil) a.stepUntil = -1
+      ship(a)
+      // Let messages in (hot swap, pause, stop); when paced and ahead of the clock, wait a little.
+      if (!done && Number.isFinite(a.pace) && a.run.virtualTimeNs() >= until) await sleep(5)
+      else await yieldTurn()
+    }
+  } catch (error) {
+    cut = timeoutMessage(error, a)
+    if (cut === null) {
+      spent = true
+      active = null
+      post({ type: 'failed', id: a.id, reason: `the simulation failed: ${error instanceof Error ? error.stack : String(error)}` })
+      return
+    }
+  }
+  let report: string
+  try {
+    report = cut === null ? a.run.finish() : a.run.status()
+  } catch (error) {
+    report = JSON.stringify({ error: String(error) })
+  }
+  ship(a, true)
+  if (cut !== null) spent = true
+  const halted = cut !== null || /"bugcheck":\{/.test(report)
+  if (halted) spent = true
+  active = null
+  post({ type: 'done', id: a.id, report, cutShort: cut, callback: cut !== null ? a.run.currentCallback() : null })
+}
+
+/** Evaluates a slice with the backstop timeout; the run is reachable by a random global only meanwhile. */
+function evaluate(a: Active, script: vm.Script, until: number): unknown {
+  a.holder.slice = a.sliceMs
+  a.holder.until = until
+  Object.defineProperty(a.context, a.key, { value: a.holder, configurable: true, enumerable: false })
+  try {
+    return script.runInContext(a.context, { timeout: a.backstopMs })
+  } finally {
+    delete (a.context as Record<string, unknown>)[a.key]
+  }
+}
+
+/** The message of a slice cut short by the backstop timeout, or null for any other error. */
+function timeoutMessage(error: unknown, a: Active): string | null {
+  const code = (error as { code?: string }).code
+  if (code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') return null
+  return `the simulation did not yield for ${a.backstopMs} ms of wall time`
+}
+
+/** How often the report so far goes to the host while a run goes on (it also serves as a heartbeat). */
+const STATUS_EVERY_MS = 100
+let lastStatus = 0
+
+/** New trace rows and (now and then) the report so far, to the host; the rows' buffers are transferred. */
+function ship(a: Active, force = false): void {
+  const delta = a.run.drainTrace()
+  if (delta !== null) {
+    const buffers = Object.values(delta.rows).map((column) => (column as Uint8Array).buffer as ArrayBuffer)
+    post({ type: 'trace', id: a.id, delta }, buffers)
+  }
+  const now = performance.now()
+  if (!force && now - lastStatus < STATUS_EVERY_MS) return
+  lastStatus = now
+  post({ type: 'status', id: a.id, status: a.run.status(), virtualTimeNs: a.run.virtualTimeNs() })
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
