@@ -26,11 +26,14 @@ export interface UserCodeLocator {
   here(): SourceLocation | null
   /** The user frame an exception was thrown from, and the user part of its stack. */
   fromError(error: unknown): { location: SourceLocation | null; stack: string | null }
+  /** Where a function of the driver is defined, by name (null when unknown). */
+  functionLocation(name: string): SourceLocation | null
 }
 
 export const NO_LOCATOR: UserCodeLocator = {
   here: () => null,
   fromError: () => ({ location: null, stack: null }),
+  functionLocation: () => null,
 }
 
 /** One call into minidriver code that has not returned yet. */
@@ -61,8 +64,8 @@ export class Invoker {
   private readonly pool: Invocation[] = []
   /** Counts callbacks entered with no other callback running (the loop watchdog's notion of "one call"). */
   topLevelCalls = 0
-  /** Told the function name each time a top-level callback starts (the sandbox's crash record). */
-  onTopLevelCall: ((name: string) => void) | null = null
+  /** Told the name of the callback running from now on (null: none), at every entry and return (the sandbox's crash record). */
+  onRunning: ((name: string | null, entering: boolean) => void) | null = null
   /** Set while a single next service call should record where it came from (storm diagnostics). */
   captureNextLocation = false
   capturedLocation: SourceLocation | null = null
@@ -96,10 +99,8 @@ export class Invoker {
     if (info === undefined) this.functions.set(fn, (info = { name: fn.name || kind, slices: [] }))
     const name = info.name
     const depth = this.stack.length
-    if (depth === 0) {
-      this.topLevelCalls++
-      if (this.onTopLevelCall !== null) this.onTopLevelCall(name)
-    }
+    if (depth === 0) this.topLevelCalls++
+    if (this.onRunning !== null) this.onRunning(name, true)
     let inv = this.pool[depth]
     if (inv === undefined) inv = this.pool[depth] = { kind, name, srb, stream, priority, irqlAtEntry: 0, after: null }
     inv.kind = kind
@@ -122,12 +123,13 @@ export class Invoker {
       return this.exception(inv, error)
     }
     this.stack.pop()
+    if (this.onRunning !== null) this.onRunning(depth > 0 ? this.stack[depth - 1].name : null, false)
     // User code may have swallowed a bug check thrown through it with try/catch.
     k.rethrowIfHalted()
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
       k.bugcheck(BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION, `${name} returned a Promise: minidriver callbacks are synchronous (no async functions)`, {
         callback: name,
-        location: this.locator.here(),
+        location: this.locator.functionLocation(name) ?? this.locator.here(),
       })
     }
     const after = inv.after as (() => void)[] | null
@@ -160,8 +162,22 @@ export class Invoker {
       : inv.irqlAtEntry === PASSIVE_LEVEL
         ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED
         : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED
-    const what = error instanceof Error ? `${error.name}: ${error.message}` : `thrown value ${String(error)}`
+    const what = error instanceof Error ? `${error.name}: ${error.message}${sandboxHint(error)}` : `thrown value ${String(error)}`
     const message = overflow ? `stack overflow in ${inv.name} (${what})` : `exception in ${inv.name}: ${what}`
     return this.kernel.bugcheck(code, message, { callback: inv.name, location, stack })
   }
+}
+
+/**
+ * What a driver reaching outside its world ran into, said plainly: drivers see only 'strmini',
+ * 'vcap1' and JavaScript itself (in the sandbox: no Node globals, no code generation from strings).
+ */
+export function sandboxHint(error: Error): string {
+  if (error.name === 'ReferenceError' && /\b(process|require|global|Buffer|__dirname|__filename|setTimeout|setInterval|fetch)\b is not defined/.test(error.message)) {
+    return ' (drivers run in a sandbox without Node or browser globals: use the services of \'strmini\')'
+  }
+  if (error.name === 'EvalError' && /code generation from strings/i.test(error.message)) {
+    return ' (the sandbox does not allow eval or Function(string))'
+  }
+  return ''
 }

@@ -17,10 +17,9 @@ export class LoopWatchdog {
   private count = 0
   private epoch = -1
   private since = 0
-  /** The site of the most recent check (the sandbox reads it after a crash). */
-  lastSite = -1
-  /** Told the site of each check, for a crash record outside the JavaScript heap. */
-  onSite: ((site: number) => void) | null = null
+  /** Where the sandbox keeps the last loop site outside the JavaScript heap (read after a crash). */
+  private record: Int32Array | null = null
+  private recordSlot = 0
 
   private readonly sites: SourceLocation[]
 
@@ -44,12 +43,17 @@ export class LoopWatchdog {
     return (site) => this.check(site + offset)
   }
 
+  /** Records every loop iteration's site in `record[slot]` (a store per iteration: cheap). */
+  recordSitesIn(record: Int32Array, slot: number): void {
+    this.record = record
+    this.recordSlot = slot
+  }
+
   readonly check = (site: number): void => {
     const k = this.kernel
+    if (this.record !== null) this.record[this.recordSlot] = site
     if (k.halted !== null) k.rethrowIfHalted()
     if ((++this.count & (CHECK_EVERY - 1)) !== 0) return
-    this.lastSite = site
-    if (this.onSite !== null) this.onSite(site)
     const now = this.now()
     const epoch = this.invoker.topLevelCalls
     if (epoch !== this.epoch) {

@@ -63,7 +63,7 @@ export async function compileDriverSource(source: string, fileName: string, modu
  * Loads the project's own files through the loop guard (see loopInstrumentation.ts); the workbench modules and
  * anything esbuild resolves elsewhere are untouched.
  */
-function loopGuardPlugin(sites: SourceLocation[], files: string[]): esbuild.Plugin {
+function loopGuardPlugin(sites: SourceLocation[], functions: Record<string, SourceLocation>, files: string[]): esbuild.Plugin {
   return {
     name: 'mdwb-loop-guard',
     setup(build) {
@@ -71,7 +71,7 @@ function loopGuardPlugin(sites: SourceLocation[], files: string[]): esbuild.Plug
         if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined
         files.push(args.path)
         const source = await readFile(args.path, 'utf8')
-        const guarded = guardLoops(source, args.path, displayPath(args.path), sites)
+        const guarded = guardLoops(source, args.path, displayPath(args.path), sites, functions)
         return guarded === null ? { contents: source, loader: args.path.endsWith('ts') ? 'ts' : 'js' } : { contents: guarded, loader: 'js' }
       })
     },
@@ -82,9 +82,10 @@ async function compile(entry: string, source: string | null, modules: ModuleExpo
   const outfile = path.join(path.dirname(entry), '__mdwb_driver__.js')
   const used = new Set<string>()
   const sites: SourceLocation[] = []
+  const functions: Record<string, SourceLocation> = {}
   const files: string[] = []
   try {
-    const guarded = source === null ? null : guardLoops(source, entry, displayPath(entry), sites)
+    const guarded = source === null ? null : guardLoops(source, entry, displayPath(entry), sites, functions)
     if (source !== null) files.push(entry)
     const result = await esbuild.build({
       ...(source === null
@@ -98,7 +99,7 @@ async function compile(entry: string, source: string | null, modules: ModuleExpo
       outfile,
       sourcemap: 'external',
       sourcesContent: true,
-      plugins: [workbenchModulesPlugin(modules, used), loopGuardPlugin(sites, files)],
+      plugins: [workbenchModulesPlugin(modules, used), loopGuardPlugin(sites, functions, files)],
       logLevel: 'silent',
       mainFields: ['module', 'main'],
       resolveExtensions: ['.ts', '.js', '.mjs', '.json'],
@@ -109,7 +110,7 @@ async function compile(entry: string, source: string | null, modules: ModuleExpo
     map.sources = (map.sources as string[]).map((s) => displayPath(path.resolve(path.dirname(outfile), s)))
     // The bundle ends with a sourceMappingURL comment pointing at a file that does not exist.
     const code = js.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n')
-    return { ok: true, driver: { entry, name: displayPath(entry), code, map, workbenchImports: [...used], loopSites: sites, files } }
+    return { ok: true, driver: { entry, name: displayPath(entry), code, map, workbenchImports: [...used], loopSites: sites, functionSites: functions, files } }
   } catch (e) {
     const failure = e as esbuild.BuildFailure
     if (!Array.isArray(failure.errors)) throw e

@@ -18,6 +18,8 @@ export interface CompiledDriver {
   workbenchImports: string[]
   /** Where each instrumented loop is (its index is the id `__mdwb_loop` is called with). */
   loopSites: SourceLocation[]
+  /** Where each named function is defined (the first of a name), for bug checks with no user frame. */
+  functionSites: Record<string, SourceLocation>
   /** The project's source files (absolute), for watching. */
   files: string[]
 }

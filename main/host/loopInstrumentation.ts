@@ -9,10 +9,21 @@ import type { SourceLocation } from '../sim/bugcheck.js'
  * left as it was; the output keeps an inline source map to the original. Returns null when the source
  * does not parse, so that the bundler reports the syntax error itself, at its place.
  */
-export function guardLoops(source: string, fileName: string, displayName: string, sites: SourceLocation[]): string | null {
+export function guardLoops(source: string, fileName: string, displayName: string, sites: SourceLocation[], functions: Record<string, SourceLocation> = {}): string | null {
   const transformer: ts.TransformerFactory<ts.SourceFile> = (context) => (file) => {
     const f = context.factory
+    const at = (node: ts.Node): SourceLocation => {
+      const start = ts.getLineAndCharacterOfPosition(file, node.getStart(file))
+      return { file: displayName, line: start.line + 1, column: start.character + 1 }
+    }
+    // Where each named function is defined: a bug check that has no user frame on the stack (a
+    // callback that returned a promise, a worker that ran out of memory) points at the function.
+    const noteFunction = (name: ts.Node | undefined, node: ts.Node): void => {
+      if (name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name)) && !(name.text in functions)) functions[name.text] = at(node)
+    }
     const visit = (node: ts.Node): ts.Node => {
+      if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) noteFunction(node.name, node)
+      else if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer !== undefined && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) noteFunction(node.name, node)
       const visited = ts.visitEachChild(node, visit, context)
       if (!ts.isIterationStatement(visited, false)) return visited
       const start = ts.getLineAndCharacterOfPosition(file, node.getStart(file))

@@ -12,6 +12,7 @@ const FRAME = /^\s*at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/
 export class DriverLocator implements UserCodeLocator {
   /** Source maps by the script name their code was evaluated under (a hot swap adds one). */
   private readonly maps = new Map<string, SourceMapIndex>()
+  private functions: Record<string, SourceLocation> = {}
 
   constructor(driver: CompiledDriver, scriptName: string) {
     this.add(driver, scriptName)
@@ -20,6 +21,11 @@ export class DriverLocator implements UserCodeLocator {
   /** Another evaluation of driver code (the new module of a hot swap). */
   add(driver: CompiledDriver, scriptName: string): void {
     this.maps.set(scriptName, new SourceMapIndex(driver.map))
+    this.functions = { ...this.functions, ...(driver.functionSites ?? {}) }
+  }
+
+  functionLocation(name: string): SourceLocation | null {
+    return name ? (this.functions[name] ?? null) : null
   }
 
   here(): SourceLocation | null {

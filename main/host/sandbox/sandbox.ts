@@ -111,6 +111,8 @@ export function sandboxBundles(): Promise<Bundles> {
  */
 export class Sandbox {
   private worker: Worker | null = null
+  /** Workers started so far (a bug check retires one; tests and the status bar read it). */
+  workersStarted = 0
   private nextId = 1
   private current: RunState | null = null
   private readonly options: Required<SandboxOptions>
@@ -187,6 +189,7 @@ export class Sandbox {
       state.fail(`the sandbox worker could not start: ${String(error)}`)
       return
     }
+    state.worker = worker
     state.watch(this.options.silenceMs, () => this.kill(state, 'silent'))
     worker.postMessage(message)
   }
@@ -201,6 +204,7 @@ export class Sandbox {
       env: {},
       resourceLimits: { maxOldGenerationSizeMb: o.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: o.stackMb },
     })
+    this.workersStarted++
     worker.on('message', (m: WorkerMessage) => this.onMessage(m))
     worker.on('error', (error) => this.onWorkerGone(worker, error))
     worker.on('exit', (code) => this.onWorkerGone(worker, new Error(`the sandbox worker exited with code ${code}`)))
@@ -264,7 +268,7 @@ export class Sandbox {
 
   /** The backstop cut a slice short: a loop the watchdog does not see (or the simulation's own). */
   private cutShort(state: RunState, report: RunReport, why: string, callback: string | null): void {
-    const location = state.loopLocation()
+    const location = state.loopLocation() ?? (callback !== null ? (state.request.driver.functionSites[callback] ?? null) : null)
     const code = BUGCHECK.DPC_WATCHDOG_VIOLATION
     report.bugcheck = bugcheckForReport({
       code,
@@ -288,7 +292,8 @@ export class Sandbox {
   private onWorkerGone(worker: Worker, error: Error): void {
     if (this.worker === worker) this.worker = null
     const state = this.current
-    if (state === null || state.settled) return
+    // A retired worker's exit concerns nobody; only the worker of the run in progress matters.
+    if (state === null || state.settled || state.worker !== worker) return
     const oom = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
     if (oom) this.crashed(state, `the driver exhausted the sandbox's memory (${this.options.heapMb} MB heap)`, BUGCHECK.MEMORY_MANAGEMENT)
     else this.crashed(state, `the sandbox worker died: ${error.message}`, BUGCHECK.DPC_WATCHDOG_VIOLATION)
@@ -298,7 +303,7 @@ export class Sandbox {
   private crashed(state: RunState, why: string, code: number): void {
     const report = state.lastStatus ?? emptyReport(state.request)
     const callback = state.crashCallback()
-    const location = state.loopLocation()
+    const location = state.loopLocation() ?? (callback !== null ? (state.request.driver.functionSites[callback] ?? null) : null)
     report.bugcheck = bugcheckForReport({
       code,
       name: bugcheckName(code),
@@ -358,6 +363,7 @@ class RunState {
   readonly names: string[] = []
   readonly swaps: ((r: SwapResult) => void)[] = []
   crash: Int32Array | null = null
+  worker: Worker | null = null
   lastStatus: RunReport | null = null
   virtualTimeNs = 0
   settled = false

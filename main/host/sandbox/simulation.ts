@@ -51,7 +51,13 @@ export class SimulationRun {
   ) {
     this.session = new SessionCore(config, { factory: (modules, loop) => instantiateDriver(wrapper, modules, loop), scriptName, now })
     const crash = this.crash
-    this.session.classDriver.invoker.onTopLevelCall = (name) => {
+    this.session.classDriver.invoker.onRunning = (name, entering) => {
+      // A loop site recorded before this callback started is not where it went wrong.
+      if (entering) crash[CRASH.LOOP_SITE] = -1
+      if (name === null) {
+        crash[CRASH.CALLBACK] = -1
+        return
+      }
       let id = this.names.get(name)
       if (id === undefined) {
         id = this.names.size
@@ -59,12 +65,8 @@ export class SimulationRun {
         onName(id, name)
       }
       crash[CRASH.CALLBACK] = id
-      crash[CRASH.LOOP_SITE] = -1
     }
-    this.session.watchdog.onSite = (site) => {
-      crash[CRASH.LOOP_SITE] = site
-      crash[CRASH.VIRTUAL_MS] = Math.floor(this.session.machine.kernel.now() / 1e6)
-    }
+    this.session.watchdog.recordSitesIn(crash, CRASH.LOOP_SITE)
   }
 
   start(): void {
