@@ -164,13 +164,15 @@ export class Sandbox {
       this.current = null
       return r
     })
+    // Commands wait until the run message is with the worker (it starts asynchronously).
+    const send = (m: HostMessage): void => void state.started.then(() => this.send(m))
     return {
       result,
-      swap: (driver) => this.swap(state, driver),
-      setPace: (pace) => this.send({ type: 'pace', id, pace }),
-      pause: (paused) => this.send({ type: 'pause', id, paused }),
-      step: (ns) => this.send({ type: 'step', id, ns }),
-      stop: () => this.send({ type: 'stop', id }),
+      swap: (driver) => state.started.then(() => this.swap(state, driver)),
+      setPace: (pace) => send({ type: 'pace', id, pace }),
+      pause: (paused) => send({ type: 'pause', id, paused }),
+      step: (ns) => send({ type: 'step', id, ns }),
+      stop: () => send({ type: 'stop', id }),
     }
   }
 
@@ -192,6 +194,7 @@ export class Sandbox {
     state.worker = worker
     state.watch(this.options.silenceMs, () => this.kill(state, 'silent'))
     worker.postMessage(message)
+    state.markStarted()
   }
 
   private async ensureWorker(): Promise<Worker> {
@@ -368,6 +371,9 @@ class RunState {
   virtualTimeNs = 0
   settled = false
   readonly done: Promise<SandboxResult>
+  /** Settles once the run message has been posted to the worker (or the run failed to start). */
+  readonly started: Promise<void>
+  markStarted!: () => void
   private resolve!: (r: SandboxResult) => void
   private timer: ReturnType<typeof setTimeout> | null = null
   private silenceMs = 0
@@ -379,6 +385,7 @@ class RunState {
     readonly events: SandboxRunEvents,
   ) {
     this.done = new Promise((resolve) => (this.resolve = resolve))
+    this.started = new Promise((resolve) => (this.markStarted = resolve))
   }
 
   watch(silenceMs: number, onSilence: () => void): void {
@@ -424,6 +431,7 @@ class RunState {
   }
 
   fail(reason: string): void {
+    this.markStarted()
     const report = this.lastStatus ?? emptyReport(this.request)
     markFailed(report, reason)
     this.finish(report)

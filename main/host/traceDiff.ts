@@ -1,0 +1,118 @@
+import type { TraceRecorder } from '../sim/trace/recorder.js'
+import type { RunReport } from './report.js'
+
+/** One event, as a diff shows it. */
+export interface DiffEvent {
+  ts: number
+  kind: number
+  name: string
+  /** Duration (slices), or the id (async spans, flows). */
+  x: number
+  args: string
+}
+
+/** One track of two runs compared. */
+export interface TrackDiff {
+  track: string
+  before: number
+  after: number
+  /** Index and time of the first event that differs (or that only one run has), or null when equal. */
+  firstIndex: number | null
+  firstNs: number | null
+  beforeEvent: DiffEvent | null
+  afterEvent: DiffEvent | null
+}
+
+/** Two runs of the same scenario and seed compared (the replay of issue 4). */
+export interface RunDiff {
+  identical: boolean
+  /** Virtual time of the earliest divergence on any track, or null. */
+  firstDivergenceNs: number | null
+  /** The track where it happened. */
+  firstTrack: string | null
+  tracks: TrackDiff[]
+  frames: { before: RunReport['frames']; after: RunReport['frames'] }
+  /** Finding counts per rule that changed. */
+  findings: { rule: string; before: number; after: number }[]
+  bugcheck: { before: string | null; after: string | null }
+}
+
+/**
+ * Compares two traces track by track (matched by name: ids may differ between runs), each track's
+ * events in time order, by kind, time, name, duration or id, and arguments (string arguments by
+ * text). The earliest first difference is where the runs diverged.
+ */
+export function diffRuns(before: { trace: TraceRecorder; report: RunReport }, after: { trace: TraceRecorder; report: RunReport }): RunDiff {
+  const a = eventsByTrack(before.trace)
+  const b = eventsByTrack(after.trace)
+  const names = [...new Set([...a.keys(), ...b.keys()])]
+  const tracks: TrackDiff[] = []
+  for (const track of names) {
+    const x = a.get(track) ?? []
+    const y = b.get(track) ?? []
+    let i = 0
+    while (i < x.length && i < y.length && same(x[i], y[i])) i++
+    const differs = i < x.length || i < y.length
+    const ts = differs ? Math.min(x[i]?.ts ?? Infinity, y[i]?.ts ?? Infinity) : null
+    tracks.push({ track, before: x.length, after: y.length, firstIndex: differs ? i : null, firstNs: ts, beforeEvent: x[i] ?? null, afterEvent: y[i] ?? null })
+  }
+  let first: TrackDiff | null = null
+  for (const t of tracks) if (t.firstNs !== null && (first === null || t.firstNs < first.firstNs!)) first = t
+  const rules = new Set([...Object.keys(before.report.findingCounts), ...Object.keys(after.report.findingCounts)])
+  const findings = [...rules]
+    .map((rule) => ({ rule, before: before.report.findingCounts[rule] ?? 0, after: after.report.findingCounts[rule] ?? 0 }))
+    .filter((f) => f.before !== f.after)
+  const bug = (r: RunReport) => (r.bugcheck ? `${r.bugcheck.name}: ${r.bugcheck.message}` : null)
+  return {
+    identical: first === null,
+    firstDivergenceNs: first?.firstNs ?? null,
+    firstTrack: first?.track ?? null,
+    tracks: tracks.sort((p, q) => (p.firstNs ?? Infinity) - (q.firstNs ?? Infinity) || p.track.localeCompare(q.track)),
+    frames: { before: before.report.frames, after: after.report.frames },
+    findings,
+    bugcheck: { before: bug(before.report), after: bug(after.report) },
+  }
+}
+
+function same(p: DiffEvent, q: DiffEvent): boolean {
+  return p.ts === q.ts && p.kind === q.kind && p.name === q.name && p.x === q.x && p.args === q.args
+}
+
+/** Every event of a trace as comparable values, grouped by track name, in time order. */
+function eventsByTrack(trace: TraceRecorder): Map<string, DiffEvent[]> {
+  const c = trace.columns()
+  const layouts = trace.argLayouts
+  const out = new Map<string, DiffEvent[]>()
+  for (let i = 0; i < trace.count; i++) {
+    const info = trace.tracks[c.track[i]]
+    const track = info?.name ?? `track ${c.track[i]}`
+    let list = out.get(track)
+    if (list === undefined) out.set(track, (list = []))
+    const layout = layouts[c.args[i]]
+    const values = [c.a0[i], c.a1[i], c.a2[i]]
+    const args = (layout?.fields ?? []).map((f, k) => (f.format === 'string' ? trace.strings.get(values[k]) : String(values[k]))).join(',')
+    list.push({ ts: c.ts[i], kind: c.kind[i], name: trace.strings.get(c.name[i]), x: c.x[i], args })
+  }
+  // Stable: events at the same time keep their recording order.
+  for (const list of out.values()) list.sort((p, q) => p.ts - q.ts)
+  return out
+}
+
+/** The diff in a few lines, as `mdwb run --watch` prints it. */
+export function formatDiff(d: RunDiff): string {
+  if (d.identical) return '  replay: identical to the previous run'
+  const ms = (ns: number | null) => (ns === null ? '?' : `${(ns / 1e6).toFixed(3)} ms`)
+  const lines = [`  replay: first divergence at ${ms(d.firstDivergenceNs)} on "${d.firstTrack}"`]
+  const t = d.tracks[0]
+  if (t.beforeEvent || t.afterEvent) {
+    const show = (e: DiffEvent | null) => (e === null ? '(nothing)' : `${e.name} @ ${ms(e.ts)}${e.args ? ` (${e.args})` : ''}`)
+    lines.push(`    before: ${show(t.beforeEvent)}`, `    after:  ${show(t.afterEvent)}`)
+  }
+  const changed = d.tracks.filter((x) => x.before !== x.after).slice(0, 8)
+  for (const x of changed) lines.push(`    ${x.track}: ${x.before} -> ${x.after} events`)
+  const f = d.frames
+  if (JSON.stringify(f.before) !== JSON.stringify(f.after)) lines.push(`    frames: ${f.before.delivered} -> ${f.after.delivered} delivered, ${f.before.dropped} -> ${f.after.dropped} dropped`)
+  for (const x of d.findings) lines.push(`    ${x.rule}: ${x.before} -> ${x.after}`)
+  if (d.bugcheck.before !== d.bugcheck.after) lines.push(`    bug check: ${d.bugcheck.before ?? 'none'} -> ${d.bugcheck.after ?? 'none'}`)
+  return lines.join('\n')
+}
