@@ -3,6 +3,7 @@
  *
  *   mdwb run <driver.ts> [--scenario <preset|file.json>] [--seed N] [--duration 2s] [--trace out.json]
  *                        [--srb-csv out.csv] [--report out.json] [--fault <spec>]... [--sync on|off]
+ *                        [--watch [--reload replay|swap] [--speed N|fast]]
  *   mdwb check <driver.ts> [--report out.json]
  *   mdwb validate <trace.json>
  *
@@ -23,7 +24,9 @@ import { exportChromeTrace } from './host/export/chromeTrace.js'
 import { exportSrbCsv } from './host/export/srbCsv.js'
 import { formatSummary, type RunReport } from './host/report.js'
 import { resolveScenario } from './host/scenarioSource.js'
-import { Session } from './host/session.js'
+import { LiveRunner, type ReloadMode } from './host/liveRunner.js'
+import { Sandbox, type SandboxResult } from './host/sandbox/sandbox.js'
+import { formatDiff } from './host/traceDiff.js'
 import { validateChromeTrace } from './host/validate/chromeTrace.js'
 
 const USAGE = `Usage:
@@ -44,7 +47,15 @@ Options of run:
   --sync on|off                  force class synchronization on or off
   --card vcap1|stub|none         override the scenario's card
   --setting key=value            override a class driver setting (repeatable; see docs/settings.md)
+  --loop-budget 2000             wall ms a callback may loop before the watchdog bug-checks
+  --watch                        run again whenever a file of the driver changes (Ctrl+C ends)
+  --reload replay|swap           with --watch: replay from t=0 and show the difference (default), or
+                                 hot-swap the new code into the running session
+  --speed N|fast                 virtual seconds per wall second (default fast; with --reload swap, 1)
   --quiet                        print only the result line
+
+Runs happen in a sandbox (a worker with memory limits, the driver in a context without Node), so a
+driver that loops, throws or exhausts memory ends in a bug check report, never a hung command.
 
 Not yet available (they arrive with the export formats): --perfetto, --vcd, --frames, --audio.`
 
@@ -99,6 +110,10 @@ const RUN_OPTIONS = {
   sync: { type: 'string' },
   card: { type: 'string' },
   setting: { type: 'string', multiple: true },
+  'loop-budget': { type: 'string' },
+  watch: { type: 'boolean' },
+  reload: { type: 'string' },
+  speed: { type: 'string' },
   quiet: { type: 'boolean' },
 } as const
 
@@ -123,6 +138,10 @@ async function compileOrExit(file: string | undefined): Promise<CompiledDriver |
 interface RunConfig {
   seed?: number
   duration?: number
+  loopBudgetMs?: number
+  reload: ReloadMode
+  /** Virtual ns per wall ns, or Infinity. */
+  pace?: number
   sync?: 'on' | 'off'
   card?: 'vcap1' | 'stub' | 'none'
   settings: Partial<ClassDriverSettings>
@@ -133,7 +152,22 @@ function runConfig(values: ReturnType<typeof parse>['values']): RunConfig {
   for (const flag of ['perfetto', 'vcd', 'frames', 'audio'] as const) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is not available yet: this build exports --trace (Chrome JSON), --srb-csv and --report`)
   }
-  const config: RunConfig = { settings: {}, faults: [] }
+  const config: RunConfig = { settings: {}, faults: [], reload: 'replay' }
+  if (values['loop-budget'] !== undefined) {
+    const ms = Number(values['loop-budget'])
+    if (!(ms >= 10)) throw new UsageError(`--loop-budget is wall milliseconds (at least 10), got '${values['loop-budget']}'`)
+    config.loopBudgetMs = ms
+  }
+  if (values.reload !== undefined) {
+    if (values.reload !== 'replay' && values.reload !== 'swap') throw new UsageError(`--reload must be replay or swap, got '${values.reload}'`)
+    if (!values.watch) throw new UsageError('--reload goes with --watch')
+    config.reload = values.reload
+  }
+  if (values.speed !== undefined) {
+    const n = Number(values.speed)
+    if (values.speed !== 'fast' && !(n > 0)) throw new UsageError(`--speed must be a positive number or fast, got '${values.speed}'`)
+    config.pace = values.speed === 'fast' ? Infinity : n
+  }
   if (values.seed !== undefined) {
     const n = Number(values.seed)
     if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${values.seed}'`)
@@ -204,24 +238,52 @@ async function runCommand(args: string[]): Promise<number> {
     delete resolved.scenario.expect.minFrames
     delete resolved.scenario.expect.maxDropped
   }
-  const driver = await compileOrExit(positionals[0])
-  if (typeof driver === 'number') return driver
-  const session = new Session({
-    driver,
+  if (!positionals[0]) throw new UsageError('missing <driver.ts>')
+  const request = {
     scenario: resolved.scenario,
     seed: config.seed,
     timeLimitNs: resolved.timeLimitNs,
     sync: config.sync,
     settings: config.settings,
     faults: config.faults,
+    pace: config.pace ?? (values.watch && config.reload === 'swap' ? 1 : Infinity),
+  }
+  const sandbox = new Sandbox({ loopBudgetMs: config.loopBudgetMs })
+  const finished = async (result: SandboxResult): Promise<number> => {
+    const { report, trace } = result
+    if (values.trace) await writeAtomic(values.trace, exportChromeTrace(trace, { metadata: { driver: report.driver, scenario: report.scenario, seed: report.seed } }))
+    if (values['srb-csv']) await writeAtomic(values['srb-csv'], exportSrbCsv(trace))
+    if (values.report) await writeAtomic(values.report, `${JSON.stringify(report, null, 2)}\n`)
+    console.log(values.quiet ? formatSummary(report).split('\n')[0] : formatSummary(report))
+    return report.exitCode
+  }
+  if (!values.watch) {
+    const driver = await compileOrExit(positionals[0])
+    if (typeof driver === 'number') return driver
+    try {
+      return await finished(await sandbox.run({ ...request, driver }).result)
+    } finally {
+      await sandbox.close()
+    }
+  }
+  // Watch mode: every change of a driver file swaps or replays; Ctrl+C ends it.
+  const runner = new LiveRunner(sandbox, positionals[0], request, config.reload, {
+    compileFailed: (errors) => console.error(formatCompileErrors(errors)),
+    runStarted: (_run, driver) => console.log(`-- running ${driver.name} (${config.reload === 'swap' ? 'saves are hot-swapped in' : 'saves replay the scenario'})`),
+    runFinished: (result, diff) => {
+      void finished(result).then(() => {
+        if (diff !== null) console.log(formatDiff(diff))
+        console.log('-- waiting for changes (Ctrl+C ends)')
+      })
+    },
+    swapped: (r) => console.log(r.ok ? `-- hot swap at ${(r.timeNs / 1e6).toFixed(3)} ms: replaced ${r.replaced.join(', ') || 'nothing'}${r.kept.length ? `; kept old code: ${r.kept.join(', ')}` : ''}` : `-- hot swap refused: ${r.error}`),
   })
-  const report = session.run()
-  const trace = session.machine.kernel.trace
-  if (values.trace) await writeAtomic(values.trace, exportChromeTrace(trace, { metadata: { driver: report.driver, scenario: report.scenario, seed: report.seed } }))
-  if (values['srb-csv']) await writeAtomic(values['srb-csv'], exportSrbCsv(trace))
-  if (values.report) await writeAtomic(values.report, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(values.quiet ? formatSummary(report).split('\n')[0] : formatSummary(report))
-  return report.exitCode
+  runner.watchFiles()
+  await runner.start()
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
+  runner.close()
+  await sandbox.close()
+  return 0
 }
 
 async function checkCommand(args: string[]): Promise<number> {
@@ -229,12 +291,12 @@ async function checkCommand(args: string[]): Promise<number> {
   const config = runConfig(values)
   const driver = await compileOrExit(positionals[0])
   if (typeof driver === 'number') return driver
+  const sandbox = new Sandbox({ loopBudgetMs: config.loopBudgetMs })
   const rows: { preset: string; result: 'pass' | 'fail' | 'skip'; report: RunReport }[] = []
   for (const name of presetNames()) {
     const resolved = await resolveScenario(name, config.duration)
     if (config.card) resolved.scenario.device = { ...resolved.scenario.device, card: config.card }
-    const session = new Session({ driver, scenario: resolved.scenario, seed: config.seed, timeLimitNs: resolved.timeLimitNs, sync: config.sync, settings: config.settings, trace: false })
-    const report = session.run()
+    const { report } = await sandbox.run({ driver, scenario: resolved.scenario, seed: config.seed, timeLimitNs: resolved.timeLimitNs, sync: config.sync, settings: config.settings, trace: false }).result
     const skip = report.run.unsupported === true && report.failures.length === 1
     rows.push({ preset: name, result: skip ? 'skip' : report.result, report })
   }
@@ -245,6 +307,7 @@ async function checkCommand(args: string[]): Promise<number> {
     const note = r.result === 'skip' ? (r.report.run.reason ?? '') : r.report.failures.join('; ')
     console.log(`${r.preset.padEnd(width)}  ${r.result.padEnd(6)}  ${String(r.report.frames.delivered).padStart(6)}  ${String(r.report.frames.dropped).padStart(7)}  ${String(findings).padStart(8)}  ${note}`)
   }
+  await sandbox.close()
   const failed = rows.filter((r) => r.result === 'fail').length
   const skipped = rows.filter((r) => r.result === 'skip').length
   console.log(`${rows.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`)

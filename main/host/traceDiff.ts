@@ -105,7 +105,9 @@ export function formatDiff(d: RunDiff): string {
   const lines = [`  replay: first divergence at ${ms(d.firstDivergenceNs)} on "${d.firstTrack}"`]
   const t = d.tracks[0]
   if (t.beforeEvent || t.afterEvent) {
-    const show = (e: DiffEvent | null) => (e === null ? '(nothing)' : `${e.name} @ ${ms(e.ts)}${e.args ? ` (${e.args})` : ''}`)
+    // A slice's x is its duration; async spans and flows carry an id there.
+    const extra = (e: DiffEvent) => (e.kind === 1 ? `, ${(e.x / 1000).toFixed(3)} µs long` : e.x !== 0 ? `, id ${e.x}` : '')
+    const show = (e: DiffEvent | null) => (e === null ? '(nothing)' : `${e.name} @ ${ms(e.ts)}${extra(e)}${e.args ? ` (${e.args})` : ''}`)
     lines.push(`    before: ${show(t.beforeEvent)}`, `    after:  ${show(t.afterEvent)}`)
   }
   const changed = d.tracks.filter((x) => x.before !== x.after).slice(0, 8)

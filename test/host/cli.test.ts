@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -69,6 +69,37 @@ describe('mdwb run', () => {
     const unknown = await mdwb(['run', 'examples/vcap1-capture.ts', '--duration', '100ms', '--fault', 'no-such-fault'])
     expect(unknown.code).not.toBe(0)
     expect(unknown.stdout + unknown.stderr).toMatch(/VCAP-1 has no fault 'no-such-fault' \(faults: frame-drop, drop-percent/)
+  })
+
+  it('--watch replays on a save and says where the new run diverged; Ctrl+C ends it', async () => {
+    const dir = await scratch()
+    const file = path.join(dir, 'stubcap.ts')
+    await copyFile(path.join(ROOT, 'examples/stubcap.ts'), file)
+    const child = spawn(process.execPath, [MDWB, 'run', file, '--card', 'stub', '--duration', '300ms', '--watch'], { cwd: ROOT })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    const until = async (pattern: RegExp, count = 1): Promise<void> => {
+      const deadline = Date.now() + 30_000
+      while ((out.match(new RegExp(pattern, 'g')) ?? []).length < count) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${out}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    try {
+      await until(/waiting for changes/)
+      expect(out).toMatch(/^PASS {2}/m)
+      // Save a change that breaks the ISR: the replay runs at once and names the divergence.
+      const source = await readFile(file, 'utf8')
+      await writeFile(file, source.replace('if ((pending & STUB_INT_TIMER) !== 0 &&', 'if ((pending & STUB_INT_TIMER) === 0 &&'))
+      await until(/waiting for changes/, 2)
+      expect(out).toMatch(/replay: first divergence at \d+\.\d{3} ms on "/)
+      expect(out).toMatch(/frames: \d+ -> 0 delivered/)
+    } finally {
+      child.kill('SIGINT')
+    }
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(0)
   })
 
   it('exits 2 naming the file and line of a syntax error', async () => {

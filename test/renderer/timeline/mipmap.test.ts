@@ -255,6 +255,31 @@ describe('counter mipmap', () => {
     compare(s, samples, rnd, 120)
   })
 
+  it('carries the value in from before a column, and has none before the first sample or after the end', () => {
+    const s = new CounterSeries()
+    s.push(10, 5, 0)
+    s.push(20, 7, 1)
+    s.push(20, 2, 2)
+    s.push(30, 9, 3)
+    s.settle()
+    const buf = new CounterBuffer()
+    // Columns of 4 ns from t = 2: [2,6) [6,10) [10,14) [14,18) [18,22) [22,26) [26,30) [30,34) [34,38) [38,42)
+    queryCounter(s, 2, 4, 10, 35, buf)
+    expect(Array.from(buf.has.subarray(0, 10))).toEqual([0, 0, 1, 1, 1, 1, 1, 1, 1, 0])
+    const col = (c: number) => [buf.min[c], buf.max[c]]
+    expect(col(2)).toEqual([5, 5])
+    expect(col(3)).toEqual([5, 5])
+    // 5 carried in, then 7 and 2 at the same time: the last of them (2) holds afterwards.
+    expect(col(4)).toEqual([2, 7])
+    expect(col(5)).toEqual([2, 2])
+    expect(col(7)).toEqual([2, 9])
+    expect(col(8)).toEqual([9, 9])
+    // A view starting between the first two samples carries the first in.
+    queryCounter(s, 15, 1, 3, 35, buf)
+    expect(Array.from(buf.has.subarray(0, 3))).toEqual([1, 1, 1])
+    expect([buf.min[0], buf.max[0]]).toEqual([5, 5])
+  })
+
   it('stays exact while samples arrive out of order', () => {
     const rnd = new Rand(22)
     const samples = series(rnd, 3000)
