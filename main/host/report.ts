@@ -38,6 +38,8 @@ export interface RunReport {
   expectations: ExpectationResult[]
   debugOutput: { timeNs: number; text: string }[]
   traceEvents: number
+  /** Hot swaps during the run: when, which exports were replaced, which held functions kept old code. */
+  hotSwaps?: { timeNs: number; ok: boolean; error: string | null; replaced: string[]; kept: string[] }[]
 }
 
 export function bugcheckForReport(b: BugcheckInfo | null): RunReport['bugcheck'] {
@@ -77,6 +79,9 @@ export function formatSummary(r: RunReport): string {
   if (r.bugcheck) {
     lines.push(`  BUGCHECK ${r.bugcheck.code} ${r.bugcheck.name}: ${r.bugcheck.message}${where(r.bugcheck.location)}`)
     if (r.bugcheck.stack) lines.push(r.bugcheck.stack.replace(/^/gm, '    '))
+  }
+  for (const h of r.hotSwaps ?? []) {
+    lines.push(`  hot swap @ ${formatDuration(h.timeNs)}: ${h.ok ? `replaced ${h.replaced.join(', ') || 'nothing'}${h.kept.length ? `; kept old code: ${h.kept.join(', ')}` : ''}` : `refused: ${h.error}`}`)
   }
   for (const e of r.expectations) if (!e.ok) lines.push(`  expectation ${e.name} ${e.expected}: got ${e.actual}`)
   if (!r.run.completed && r.run.reason) lines.push(`  scenario: ${r.run.reason}`)

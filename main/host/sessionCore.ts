@@ -88,6 +88,7 @@ export class SessionCore {
   driverExports: Record<string, unknown> = {}
   private wallTimeMs = 0
   private swapTrack: number | undefined
+  private readonly swaps: SwapResult[] = []
   private started = false
   private finished = false
 
@@ -188,6 +189,7 @@ export class SessionCore {
     })
     this.driverExports = fresh
     const result: SwapResult = { ok: true, error: null, replaced: [...replaced].sort(), kept: [...kept].sort(), timeNs: at }
+    this.swaps.push(result)
     const t = kernel.trace
     this.swapTrack ??= t.defineTrack({ name: 'Code changes', group: 'Workbench', kind: 'instants', order: 0 })
     t.instant(this.swapTrack, at, t.strings.intern('hot swap'), 0, 0, 0, 0, result)
@@ -317,6 +319,7 @@ export class SessionCore {
       expectations,
       debugOutput: this.classDriver.debugOutput,
       traceEvents: kernel.trace.count,
+      ...(this.swaps.length > 0 ? { hotSwaps: this.swaps } : {}),
     }
     return report
   }

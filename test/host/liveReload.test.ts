@@ -81,6 +81,7 @@ describe('hot swap', () => {
     let swaps = 0
     for (let i = 0; i < trace.count; i++) if (trace.strings.get(names[i]) === 'hot swap') swaps++
     expect(swaps).toBe(1)
+    expect(report.hotSwaps).toEqual([expect.objectContaining({ ok: true, replaced: swap.replaced, kept: swap.kept })])
   })
 
   it('in process too, and says which held functions were not exports (they keep their old code)', async () => {
