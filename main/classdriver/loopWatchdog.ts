@@ -43,6 +43,14 @@ export class LoopWatchdog {
     return (site) => this.check(site + offset)
   }
 
+  /**
+   * The sandbox's heap gauge (used / limit, 0..1), asked every 32 iterations: a loop that is eating
+   * the heap stops with MEMORY_MANAGEMENT at its line while there is still room to write the report,
+   * instead of taking the worker down with it.
+   */
+  heapGauge: (() => number) | null = null
+  heapLimitRatio = 0.75
+
   /** Records every loop iteration's site in `record[slot]` (a store per iteration: cheap). */
   recordSitesIn(record: Int32Array, slot: number): void {
     this.record = record
@@ -53,7 +61,9 @@ export class LoopWatchdog {
     const k = this.kernel
     if (this.record !== null) this.record[this.recordSlot] = site
     if (k.halted !== null) k.rethrowIfHalted()
-    if ((++this.count & (CHECK_EVERY - 1)) !== 0) return
+    const count = ++this.count
+    if (this.heapGauge !== null && (count & 31) === 0 && this.heapGauge() > this.heapLimitRatio) this.outOfMemory(site)
+    if ((count & (CHECK_EVERY - 1)) !== 0) return
     const now = this.now()
     const epoch = this.invoker.topLevelCalls
     if (epoch !== this.epoch) {
@@ -67,6 +77,16 @@ export class LoopWatchdog {
     const where = location ? ` in the loop at ${location.file}:${location.line}` : ''
     const code = k.currentIrql() >= DISPATCH_LEVEL ? BUGCHECK.DPC_WATCHDOG_VIOLATION : BUGCHECK.THREAD_STUCK_IN_DEVICE_DRIVER
     k.bugcheck(code, `${name ?? 'the driver image'} did not return within ${this.budgetMs} ms of wall time${where}: an infinite loop?`, {
+      callback: name,
+      location,
+    })
+  }
+
+  private outOfMemory(site: number): never {
+    const location = this.sites[site] ?? null
+    const name = this.invoker.currentName()
+    const where = location ? ` in the loop at ${location.file}:${location.line}` : ''
+    return this.kernel.bugcheck(BUGCHECK.MEMORY_MANAGEMENT, `${name ?? 'the driver image'} is exhausting the sandbox's memory${where} (over ${Math.round(this.heapLimitRatio * 100)}% of the heap limit)`, {
       callback: name,
       location,
     })

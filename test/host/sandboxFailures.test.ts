@@ -26,7 +26,7 @@ type Failure = keyof typeof SNIPPETS
 const EXPECTED: Record<Failure, { names: string[]; message: RegExp }> = {
   exception: { names: ['KMODE_EXCEPTION_NOT_HANDLED', 'SYSTEM_THREAD_EXCEPTION_NOT_HANDLED'], message: /Error: boom/ },
   loop: { names: ['DPC_WATCHDOG_VIOLATION', 'THREAD_STUCK_IN_DEVICE_DRIVER'], message: /did not return within 300 ms of wall time in the loop at test\/drivers\/failing\.ts/ },
-  heap: { names: ['MEMORY_MANAGEMENT'], message: /exhausted the sandbox's memory/ },
+  heap: { names: ['MEMORY_MANAGEMENT'], message: /is exhausting the sandbox's memory in the loop at test\/drivers\/failing\.ts:\d+ \(over 75% of the heap limit\)/ },
   stack: { names: ['UNEXPECTED_KERNEL_MODE_TRAP'], message: /stack overflow/ },
   promise: { names: ['DRIVER_VERIFIER_DETECTED_VIOLATION'], message: /returned a Promise/ },
   process: { names: ['KMODE_EXCEPTION_NOT_HANDLED', 'SYSTEM_THREAD_EXCEPTION_NOT_HANDLED'], message: /process is not defined \(drivers run in a sandbox without Node/ },
@@ -125,7 +125,11 @@ afterAll(() => sandbox.close())
 async function run(source: string, steps: Step[], options: { card?: 'stub'; settings?: Record<string, number> } = {}): Promise<RunReport> {
   const driver = await compile(source, 'failing')
   const scenario: Scenario = { name: 'failing', device: { card: options.card ?? 'none' }, steps: steps as Scenario['steps'] }
-  return (await sandbox.run({ driver, scenario, timeLimitNs: 10e9, settings: options.settings as never }).result).report
+  const { report, trace } = await sandbox.run({ driver, scenario, timeLimitNs: 10e9, settings: options.settings as never }).result
+  // The trace up to the failure is kept: every row the run recorded reached the host.
+  expect(trace.count).toBe(report.traceEvents)
+  if (steps !== START || report.bugcheck?.callback !== 'DriverEntry') expect(trace.count).toBeGreaterThan(0)
+  return report
 }
 
 /** After every failure: a healthy run on the same sandbox host passes. */

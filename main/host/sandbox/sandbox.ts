@@ -203,7 +203,7 @@ export class Sandbox {
     const o = this.options
     const worker = new Worker(source, {
       eval: true,
-      workerData: { simulation },
+      workerData: { simulation, heapMb: o.heapMb },
       env: {},
       resourceLimits: { maxOldGenerationSizeMb: o.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: o.stackMb },
     })
@@ -317,6 +317,8 @@ export class Sandbox {
       timeNs: state.crashVirtualNs() ?? report.virtualTimeNs,
     })
     markFailed(report, `bug check ${bugcheckName(code)}`)
+    // What the worker shipped before it died is the trace there is.
+    report.traceEvents = state.trace.count
     state.finish(report)
   }
 
@@ -426,7 +428,6 @@ class RunState {
     this.settled = true
     if (this.timer !== null) clearTimeout(this.timer)
     for (const s of this.swaps.splice(0)) s({ ok: false, error: 'the run ended', replaced: [], kept: [], timeNs: report.virtualTimeNs })
-    report.traceEvents = this.trace.count
     this.resolve({ report, trace: this.trace })
   }
 

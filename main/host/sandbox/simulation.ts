@@ -73,6 +73,10 @@ export class SimulationRun {
     this.session.start()
   }
 
+  setHeapGauge(gauge: (() => number) | null): void {
+    this.session.watchdog.heapGauge = gauge
+  }
+
   /** Runs for about `sliceMs` of wall time, up to `untilNs` of virtual time. True when the run is over. */
   step(sliceMs: number, untilNs: number): boolean {
     const deadline = this.now() + sliceMs
@@ -158,7 +162,9 @@ function copyRows(chunks: TraceColumns[], from: number, n: number): TraceColumns
 
 /** What the script evaluates to. */
 export const SimulationApi = {
-  createRun(configJson: string, wrapper: DriverWrapper, scriptName: string, now: () => number, onName: (id: number, name: string) => void): SimulationRun {
-    return new SimulationRun(JSON.parse(configJson) as RunConfig, wrapper, scriptName, now, onName)
+  createRun(configJson: string, wrapper: DriverWrapper, scriptName: string, now: () => number, onName: (id: number, name: string) => void, heapGauge: (() => number) | null): SimulationRun {
+    const run = new SimulationRun(JSON.parse(configJson) as RunConfig, wrapper, scriptName, now, onName)
+    run.setHeapGauge(heapGauge)
+    return run
   },
 }

@@ -6,13 +6,16 @@
  * watchdog cannot see. Between slices the worker ships new trace rows and the report so far, and takes
  * commands (hot swap, pace, pause, stop).
  */
+import { getHeapStatistics } from 'node:v8'
 import * as vm from 'node:vm'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { SimulationApi, SimulationRun } from './simulation.js'
 import type { HostMessage, RunMessage, WorkerMessage } from './protocol.js'
 
 const port = parentPort!
-const simulationSource: string = (workerData as { simulation: string }).simulation
+const { simulation: simulationSource, heapMb } = workerData as { simulation: string; heapMb: number }
+/** The old generation limit the worker was started with (resourceLimits.maxOldGenerationSizeMb). */
+const heapLimitBytes = heapMb * 1024 * 1024
 
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer)
@@ -91,6 +94,8 @@ interface Realm {
   context: vm.Context
   api: typeof SimulationApi
   now: () => number
+  /** Used heap over the heap limit (0..1), for the loop watchdog. */
+  heapGauge: () => number
   /** Name announcements go to the run being started (the bridge is made once). */
   runId: number
   onName: (id: number, name: string) => void
@@ -107,7 +112,8 @@ function makeRealm(): Realm {
   const api = new vm.Script(simulationSource, { filename: 'mdwb-simulation.js' }).runInContext(context) as typeof SimulationApi
   // Bridges are made in the context around host functions, so what the context holds is its own.
   const now = vm.runInContext('(f) => () => +f()', context)(() => performance.now()) as () => number
-  const r: Realm = { context, api, now, runId: 0, onName: () => {} }
+  const heapGauge = vm.runInContext('(f) => () => +f()', context)(() => getHeapStatistics().used_heap_size / heapLimitBytes) as () => number
+  const r: Realm = { context, api, now, heapGauge, runId: 0, onName: () => {} }
   r.onName = vm.runInContext('(f) => (id, name) => { f(+id, String(name)) }', context)((id: number, name: string) => post({ type: 'name', id: r.runId, nameId: id, name }))
   return r
 }
@@ -120,7 +126,7 @@ async function startRun(message: RunMessage): Promise<void> {
     realm.runId = message.id
     context = realm.context
     const wrapper = new vm.Script(message.wrapperSource, { filename: message.scriptName, lineOffset: -1 }).runInContext(context)
-    run = realm.api.createRun(message.config, wrapper, message.scriptName, realm.now, realm.onName)
+    run = realm.api.createRun(message.config, wrapper, message.scriptName, realm.now, realm.onName, realm.heapGauge)
   } catch (error) {
     spent = true
     post({ type: 'failed', id: message.id, reason: `the sandbox could not start the run: ${error instanceof Error ? error.stack : String(error)}` })
