@@ -1,46 +1,8 @@
-import type { Finding } from '../classdriver/verifier/verifier.js'
+import type { RunReport } from '../contract/report.js'
 import type { BugcheckInfo, SourceLocation } from '../sim/bugcheck.js'
 import { formatDuration } from '../sim/time.js'
 
-/** One expectation of the scenario, checked at the end. */
-export interface ExpectationResult {
-  name: string
-  expected: number
-  actual: number
-  ok: boolean
-}
-
-/**
- * The report of a run (product-spec section 5). Field names are a contract: CI scripts read them.
- */
-export interface RunReport {
-  driver: string
-  scenario: string
-  seed: number
-  card: string
-  synchronization: 'on' | 'off' | null
-  virtualTimeNs: number
-  wallTimeMs: number
-  /** 'pass' exactly when the exit status is 0. */
-  result: 'pass' | 'fail'
-  exitCode: 0 | 1
-  /** Why the run failed, one line each (empty on pass). */
-  failures: string[]
-  run: { completed: boolean; step: string | null; reason: string | null; unsupported?: boolean }
-  frames: { delivered: number; dropped: number; torn: number; stale: number }
-  audio: { buffers: number; bytes: number }
-  srbs: { total: number; byCommand: Record<string, number>; completed: number; cancelled: number; timedOut: number; outstanding: number }
-  interrupts: { raised: number; claimed: number; spurious: number }
-  verifier: Finding[]
-  /** Findings per rule, including those beyond the listing cap. */
-  findingCounts: Record<string, number>
-  bugcheck: null | { code: string; name: string; message: string; callback: string | null; location: SourceLocation | null; stack: string | null; timeNs: number }
-  expectations: ExpectationResult[]
-  debugOutput: { timeNs: number; text: string }[]
-  traceEvents: number
-  /** Hot swaps during the run: when, which exports were replaced, which held functions kept old code. */
-  hotSwaps?: { timeNs: number; ok: boolean; error: string | null; replaced: string[]; kept: string[] }[]
-}
+export type { ExpectationResult, RunReport } from '../contract/report.js'
 
 export function bugcheckForReport(b: BugcheckInfo | null): RunReport['bugcheck'] {
   if (b === null) return null

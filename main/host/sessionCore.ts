@@ -17,6 +17,7 @@ import { BugcheckSignal } from '../sim/bugcheck.js'
 import { WORKBENCH_MODULE_OBJECTS } from './workbenchModules.js'
 import { bugcheckForReport, type ExpectationResult, type RunReport } from './report.js'
 import { DriverLocator } from './sourceMap.js'
+import type { SwapResult } from '../contract/report.js'
 
 /**
  * Instantiates the driver module: calls the compiled script's CommonJS wrapper with the workbench
@@ -35,16 +36,7 @@ export interface SessionHost {
 }
 
 /** What a hot swap did. */
-export interface SwapResult {
-  ok: boolean
-  error: string | null
-  /** Export names whose new code the class driver now calls. */
-  replaced: string[]
-  /** Functions the class driver holds that were not exports of the old module: they keep their old code. */
-  kept: string[]
-  /** Virtual time of the swap. */
-  timeNs: number
-}
+export type { SwapResult }
 
 /** Wall time a callback may spend in loops before the loop watchdog stops the machine. */
 export const DEFAULT_LOOP_BUDGET_MS = 2000

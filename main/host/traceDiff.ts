@@ -1,41 +1,7 @@
 import type { TraceRecorder } from '../sim/trace/recorder.js'
-import type { RunReport } from './report.js'
+import type { DiffEvent, RunDiff, RunReport, TrackDiff } from '../contract/report.js'
 
-/** One event, as a diff shows it. */
-export interface DiffEvent {
-  ts: number
-  kind: number
-  name: string
-  /** Duration (slices), or the id (async spans, flows). */
-  x: number
-  args: string
-}
-
-/** One track of two runs compared. */
-export interface TrackDiff {
-  track: string
-  before: number
-  after: number
-  /** Index and time of the first event that differs (or that only one run has), or null when equal. */
-  firstIndex: number | null
-  firstNs: number | null
-  beforeEvent: DiffEvent | null
-  afterEvent: DiffEvent | null
-}
-
-/** Two runs of the same scenario and seed compared (the replay of issue 4). */
-export interface RunDiff {
-  identical: boolean
-  /** Virtual time of the earliest divergence on any track, or null. */
-  firstDivergenceNs: number | null
-  /** The track where it happened. */
-  firstTrack: string | null
-  tracks: TrackDiff[]
-  frames: { before: RunReport['frames']; after: RunReport['frames'] }
-  /** Finding counts per rule that changed. */
-  findings: { rule: string; before: number; after: number }[]
-  bugcheck: { before: string | null; after: string | null }
-}
+export type { DiffEvent, RunDiff, TrackDiff } from '../contract/report.js'
 
 /**
  * Compares two traces track by track (matched by name: ids may differ between runs), each track's

@@ -1,3 +1,8 @@
+import type { SourceLocation } from '../contract/report.js'
+
+/** A place in the user's source (defined with the report types in main/contract). */
+export type { SourceLocation }
+
 /**
  * A simulated bug check: the emulated machine stopped. It carries the Windows-style code and name, the
  * callback that was running, and the user's source location when one is known.
@@ -12,12 +17,6 @@ export interface BugcheckInfo {
   timeNs: number
 }
 
-/** A place in the user's TypeScript source (1-based line and column). */
-export interface SourceLocation {
-  file: string
-  line: number
-  column: number
-}
 
 export const BUGCHECK = {
   IRQL_NOT_GREATER_OR_EQUAL: 0x09,

@@ -3,7 +3,9 @@
  * each is in streamclass.md section 10 and vcap1.md 7.11-7.12). This table is data: the verifier, the
  * report, the trace and the generated docs page (`docs/verifier-rules.md`) all read it.
  */
-export type Severity = 'error' | 'warning'
+import type { Severity } from '../../contract/report.js'
+
+export type { Severity }
 
 /** Which part of the emulator can judge the rule. */
 export type RuleScope = 'class driver' | 'card'

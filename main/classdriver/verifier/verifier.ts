@@ -1,17 +1,10 @@
+import type { Finding } from '../../contract/report.js'
 import type { SourceLocation } from '../../sim/bugcheck.js'
 import type { Kernel } from '../../sim/kernel.js'
 import { ruleInfo, type Severity } from './rules.js'
 
-/** One verifier finding, as it appears in the report. */
-export interface Finding {
-  rule: string
-  severity: Severity
-  message: string
-  timeNs: number
-  srb?: { id: number; command: string; stream: number | null }
-  callback?: string
-  location?: SourceLocation
-}
+/** One verifier finding, as it appears in the report (defined in main/contract). */
+export type { Finding }
 
 export interface FindingContext {
   srb?: { id: number; command: string; stream: number | null }

@@ -1,0 +1,111 @@
+/**
+ * What a run produced, as data: the report (product-spec section 5), the findings and bug checks in
+ * it, the result of a hot swap and the comparison of two runs. The command line writes these as JSON,
+ * the workbench shows them; both sides import them from here.
+ */
+
+/** A place in the user's source (1-based line and column); `file` is relative to the project. */
+export interface SourceLocation {
+  file: string
+  line: number
+  column: number
+}
+
+export type Severity = 'error' | 'warning'
+
+/** One verifier finding (product-spec section 6). */
+export interface Finding {
+  rule: string
+  severity: Severity
+  message: string
+  timeNs: number
+  srb?: { id: number; command: string; stream: number | null }
+  callback?: string
+  location?: SourceLocation
+}
+
+/** One expectation of the scenario, checked at the end. */
+export interface ExpectationResult {
+  name: string
+  expected: number
+  actual: number
+  ok: boolean
+}
+
+/** The report of a run. Field names are a contract: CI scripts read them. */
+export interface RunReport {
+  driver: string
+  scenario: string
+  seed: number
+  card: string
+  synchronization: 'on' | 'off' | null
+  virtualTimeNs: number
+  wallTimeMs: number
+  /** 'pass' exactly when the exit status is 0. */
+  result: 'pass' | 'fail'
+  exitCode: 0 | 1
+  /** Why the run failed, one line each (empty on pass). */
+  failures: string[]
+  run: { completed: boolean; step: string | null; reason: string | null; unsupported?: boolean }
+  frames: { delivered: number; dropped: number; torn: number; stale: number }
+  audio: { buffers: number; bytes: number }
+  srbs: { total: number; byCommand: Record<string, number>; completed: number; cancelled: number; timedOut: number; outstanding: number }
+  interrupts: { raised: number; claimed: number; spurious: number }
+  verifier: Finding[]
+  /** Findings per rule, including those beyond the listing cap. */
+  findingCounts: Record<string, number>
+  bugcheck: null | { code: string; name: string; message: string; callback: string | null; location: SourceLocation | null; stack: string | null; timeNs: number }
+  expectations: ExpectationResult[]
+  debugOutput: { timeNs: number; text: string }[]
+  traceEvents: number
+  /** Hot swaps during the run: when, which exports were replaced, which held functions kept old code. */
+  hotSwaps?: { timeNs: number; ok: boolean; error: string | null; replaced: string[]; kept: string[] }[]
+}
+
+/** What a hot swap did. */
+export interface SwapResult {
+  ok: boolean
+  error: string | null
+  /** Export names whose new code the class driver now calls. */
+  replaced: string[]
+  /** Functions the class driver holds that were not exports of the old module: they keep their old code. */
+  kept: string[]
+  /** Virtual time of the swap. */
+  timeNs: number
+}
+
+/** One event, as a diff shows it. */
+export interface DiffEvent {
+  ts: number
+  kind: number
+  name: string
+  /** Duration (slices), or the id (async spans, flows). */
+  x: number
+  args: string
+}
+
+/** One track of two runs compared. */
+export interface TrackDiff {
+  track: string
+  before: number
+  after: number
+  /** Index and time of the first event that differs (or that only one run has), or null when equal. */
+  firstIndex: number | null
+  firstNs: number | null
+  beforeEvent: DiffEvent | null
+  afterEvent: DiffEvent | null
+}
+
+/** Two runs of the same scenario and seed compared (the replay of issue 4). */
+export interface RunDiff {
+  identical: boolean
+  /** Virtual time of the earliest divergence on any track, or null. */
+  firstDivergenceNs: number | null
+  /** The track where it happened. */
+  firstTrack: string | null
+  tracks: TrackDiff[]
+  frames: { before: RunReport['frames']; after: RunReport['frames'] }
+  /** Finding counts per rule that changed. */
+  findings: { rule: string; before: number; after: number }[]
+  bugcheck: { before: string | null; after: string | null }
+}
