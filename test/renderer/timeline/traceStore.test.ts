@@ -339,6 +339,21 @@ describe('TraceStore incremental ingestion', () => {
     expect(early.place(0)).toEqual({ track: 0, lane: 0, start: 100, end: 400 })
   })
 
+  it("puts a span that begins when another ends on that span's row", () => {
+    const schema: TraceSchema = { tracks: [{ name: 'Q', group: 'Class driver', kind: 'async', order: 0 }], argLayouts: [{ name: 'none', fields: [] }], enums: {} }
+    const w = new ChunkWriter()
+    w.row(EventKind.AsyncBegin, 0, 100, 1, 0)
+    w.row(EventKind.AsyncBegin, 0, 150, 2, 0)
+    w.row(EventKind.AsyncEnd, 0, 200, 1, 0)
+    w.row(EventKind.AsyncBegin, 0, 200, 3, 0)
+    w.row(EventKind.AsyncEnd, 0, 300, 3, 0)
+    w.row(EventKind.AsyncEnd, 0, 300, 2, 0)
+    const s = oneShot({ schema, strings: [''], chunks: w.chunks, count: w.count })
+    const a = s.tracks[0].async
+    expect(a.rows.length).toBe(2)
+    expect(Array.from(a.lane.subarray(0, a.n))).toEqual([0, 1, 0])
+  })
+
   it('sorts slices recorded after their children, and gives the same lanes however rows are batched', () => {
     const t = syntheticTrace({ events: 20_000, seed: 3 })
     const all = joinColumns(t)
