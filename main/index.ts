@@ -1,154 +1,91 @@
 // Electron main-process entry: the desktop shell around the workbench.
 //
-// This is the ONLY module that imports 'electron'. The emulation core, the CLI and the tests must
-// never import this file (plain Node cannot load 'electron' without its binary).
+// Only this file and main/electron/ import 'electron'. The emulation core, the backend, the CLI,
+// the web server and the tests never import them (plain Node cannot load 'electron' without its
+// binary); test/shell/electronMain.test.ts loads this file with a stand-in electron module.
 //
-// Security posture (Electron's checklist): sandboxed renderer with context isolation and no Node,
-// web security on, a CSP, every permission request denied, navigation limited to our own origin,
-// window.open denied, <webview> refused, the renderer served from a privileged app:// scheme
-// rather than file://, and IPC handlers that check which frame is calling.
-import { app, BrowserWindow, ipcMain, net, protocol, session, type IpcMainInvokeEvent } from 'electron'
-import { extname, isAbsolute, join, relative } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+// Security posture (Electron's checklist, docs/architecture.md "The shell"): sandboxed renderer
+// with context isolation and no Node, web security on, a CSP, every permission denied, navigation
+// limited to our own origin, window.open and <webview> refused, the renderer served from a
+// privileged app:// scheme rather than file://, one IPC call whose sender is checked, fuses set on
+// the packaged binary (main/electron/fuses.ts).
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { MenuCommand } from './contract/api.js'
+import { createBackend } from './host/backend/backend.js'
+import { SANDBOX_BUNDLE_FILES, useSandboxBundlesFrom } from './host/sandbox/bundles.js'
+import { Connections } from './electron/connections.js'
+import { chooseFolder } from './electron/dialogs.js'
+import { registerPortService } from './electron/ipc.js'
+import { launchOptions } from './electron/launchOptions.js'
+import { menuTemplate } from './electron/menu.js'
+import { OwnOrigin, SCHEME } from './electron/origin.js'
+import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './electron/protocol.js'
+import { RecentProjects } from './electron/recentProjects.js'
+import { denyAllPermissions, hardenContents } from './electron/security.js'
+import { createWorkbenchWindow } from './electron/window.js'
 
-const SCHEME = 'app'
-const HOST = 'workbench'
-const APP_URL = `${SCHEME}://${HOST}/index.html`
-
-// Built layout (electron-vite): out/main/index.js (this file), out/preload/index.cjs, out/renderer/.
-const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
-const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
+// Built layout (electron-vite): out/main/index.js (this file, with the sandbox bundles beside it),
+// out/preload/index.cjs, out/renderer/.
+const mainDir = dirname(fileURLToPath(import.meta.url))
+const rendererDir = join(mainDir, '..', 'renderer')
+const preloadPath = join(mainDir, '..', 'preload', 'index.cjs')
+// The sandbox bundles its worker from TypeScript sources, which the build does not ship: use the prebuilt ones.
+if (existsSync(join(mainDir, SANDBOX_BUNDLE_FILES.worker))) useSandboxBundlesFrom(mainDir)
 
 // `electron-vite dev` serves the renderer from a local Vite server and passes its URL here.
-const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
-const devOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined
+const origin = new OwnOrigin(!app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined)
+const launch = launchOptions(process.argv, process.env, () => app.getPath('documents'))
+if (launch.stateDir !== null) app.setPath('userData', launch.stateDir)
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
-
-/** True for URLs that belong to our own renderer: app://workbench/... (or the dev server in dev). */
-function isOwnUrl(raw: string | undefined): boolean {
-  if (!raw) return false
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return false
-  }
-  // Node's URL gives origin 'null' for non-special schemes such as app:, so compare the parts.
-  if (url.protocol === `${SCHEME}:` && url.host === HOST) return true
-  return devOrigin !== undefined && url.origin === devOrigin
-}
-
-function assertTrustedSender(event: IpcMainInvokeEvent): void {
-  const url = event.senderFrame?.url
-  if (!isOwnUrl(url)) throw new Error(`IPC refused: untrusted sender ${url ?? '(no frame)'}`)
-}
-
-// Must run before 'ready'. standard: relative URLs and a real origin; secure: a secure context;
-// supportFetchAPI: fetch() works against it.
-protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-])
+// Must run before 'ready'.
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES)
 app.enableSandbox()
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-}
-
-/** Serves files from out/renderer for app://workbench/<path>; nothing outside that folder. */
-async function serveRenderer(request: Request): Promise<Response> {
-  const url = new URL(request.url)
-  if (url.host !== HOST) return new Response('Not found', { status: 404 })
-  let pathname: string
-  try {
-    pathname = decodeURIComponent(url.pathname)
-  } catch {
-    return new Response('Bad request', { status: 400 })
-  }
-  const file = join(rendererDir, pathname === '/' ? 'index.html' : pathname)
-  const rel = relative(rendererDir, file)
-  if (rel.startsWith('..') || isAbsolute(rel)) return new Response('Forbidden', { status: 403 })
-
-  const res = await net.fetch(pathToFileURL(file).toString())
-  if (!res.ok) return new Response('Not found', { status: 404 })
-  const headers = new Headers(res.headers)
-  headers.set('Content-Type', MIME[extname(file).toLowerCase()] ?? 'application/octet-stream')
-  headers.set('Content-Security-Policy', CSP)
-  headers.set('X-Content-Type-Options', 'nosniff')
-  return new Response(res.body, { status: 200, headers })
-}
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    show: false,
-    title: 'Minidriver Workbench',
-    backgroundColor: '#1e1e1e',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    },
-  })
-  win.once('ready-to-show', () => win.show())
-  void win.loadURL(devServerUrl ?? APP_URL)
-  return win
-}
+// Two instances would share the drafts and the recent list: the second one hands over and quits.
+if (!app.requestSingleInstanceLock()) app.quit()
 
 // Applies to every WebContents the app ever creates, not just the first window.
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => {
-    if (!isOwnUrl(event.url)) event.preventDefault()
-  })
-  contents.on('will-redirect', (event) => {
-    if (!isOwnUrl(event.url)) event.preventDefault()
-  })
-  contents.on('will-attach-webview', (event) => event.preventDefault())
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
-})
+app.on('web-contents-created', (_event, contents) => hardenContents(contents, origin))
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
 
 void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
+  denyAllPermissions(session.defaultSession)
+  protocol.handle(SCHEME, appProtocolHandler(rendererDir))
 
-  protocol.handle(SCHEME, serveRenderer)
-
-  ipcMain.handle('workbench:version', (event) => {
-    assertTrustedSender(event)
-    return app.getVersion()
+  const backend = createBackend({
+    mode: 'electron',
+    stateDir: app.getPath('userData'),
+    projectsFolder: launch.projectsFolder,
+    open: launch.project,
+    chooseFolder,
   })
+  const connections = new Connections()
+  const send = (command: MenuCommand, window: Electron.BaseWindow | undefined): void => {
+    const target = window instanceof BrowserWindow ? window : BrowserWindow.getFocusedWindow()
+    if (target !== null) connections.emit(target.webContents.id, 'menu', command)
+  }
+  const installMenu = (recent: readonly string[]): void =>
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ recent, send, developer: !app.isPackaged, platform: process.platform })))
+  const recent = new RecentProjects(installMenu)
+  installMenu([])
+  registerPortService(ipcMain, { origin, backend, api: recent.observe(backend), connections })
 
-  createWindow()
+  const open = (): BrowserWindow => createWorkbenchWindow({ url: origin.startUrl, preload: preloadPath, version: app.getVersion() })
+  open()
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+    if (BrowserWindow.getAllWindows().length === 0) open()
   })
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0]
+    if (win === undefined) return
+    if (win.isMinimized()) win.restore()
+    win.focus()
+  })
+  app.on('will-quit', () => void backend.close())
 })

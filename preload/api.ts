@@ -1,11 +1,25 @@
-// The one API the preload exposes to the renderer, as `window.workbench`.
-// Keep it narrow: each method is one named IPC channel that main/index.ts handles and checks.
-export interface WorkbenchApi {
+// What the preload gives the page, shared by preload/index.ts and renderer/transport/ (types and
+// constants only: the page imports this file too).
+
+/** `window.workbench` inside Electron; absent in a browser. Everything else goes over the port. */
+export interface WorkbenchBridge {
+  /** The page talks to the backend over a MessagePort the preload forwards (see renderer/transport). */
+  transport: 'port'
   /** The application version (package.json "version"). */
-  version(): Promise<string>
+  version: string
 }
 
-/** IPC channel names; main/index.ts registers a handler for each (it repeats the strings so main never imports preload code). */
-export const channels = {
-  version: 'workbench:version',
+/** The page asks for its port with this window message (posted to its own origin)... */
+export const PORT_REQUEST = 'workbench:port-request'
+/** ...and the preload answers with this one, the port in `event.ports[0]`. */
+export const PORT_MESSAGE = 'workbench:port'
+
+/**
+ * IPC channel names between the preload and main/electron (which repeats the strings so that main
+ * never imports preload code): the preload asks for a connection, main answers on `port` with the
+ * MessagePort and the version.
+ */
+export const IPC = {
+  connect: 'workbench:connect',
+  port: 'workbench:port',
 } as const

@@ -11,10 +11,10 @@ import { generatedDocs } from '../main/host/docs/generated.js'
 const ROOT = path.resolve(import.meta.dirname, '..')
 const LAYERS = ['contract', 'sim', 'hw', 'classdriver', 'client', 'host'] as const
 
-function files(dir: string): string[] {
+function files(dir: string, extensions: readonly string[] = ['.ts']): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name)
-    return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') ? [full] : []
+    return statSync(full).isDirectory() ? files(full, extensions) : extensions.some((e) => full.endsWith(e)) ? [full] : []
   })
 }
 
@@ -55,7 +55,7 @@ describe('architecture', () => {
   it('the renderer and the preload reach main/ only through main/contract', () => {
     const problems: string[] = []
     for (const dir of ['renderer', 'preload']) {
-      for (const file of files(path.join(ROOT, dir))) {
+      for (const file of files(path.join(ROOT, dir), ['.ts', '.vue'])) {
         for (const spec of imports(file)) {
           if (!spec.startsWith('.')) continue
           const target = path.relative(ROOT, path.resolve(path.dirname(file), spec))
@@ -66,11 +66,24 @@ describe('architecture', () => {
     expect(problems).toEqual([])
   })
 
-  it('imports electron only in the Electron entry (main/index.ts)', () => {
-    const offenders = [...files(path.join(ROOT, 'main')), ...files(path.join(ROOT, 'test')), ...files(path.join(ROOT, 'bench'))]
+  it('imports electron only in the Electron shell (main/index.ts and main/electron/)', () => {
+    const shell = (rel: string) => rel === 'main/index.ts' || rel.startsWith('main/electron/')
+    const importers = [...files(path.join(ROOT, 'main')), ...files(path.join(ROOT, 'test')), ...files(path.join(ROOT, 'bench'))]
       .filter((f) => imports(f).includes('electron'))
-      .map((f) => path.relative(ROOT, f))
-    expect(offenders).toEqual(['main/index.ts'])
+      .map((f) => path.relative(ROOT, f).split(path.sep).join('/'))
+    expect(importers.filter((f) => !shell(f))).toEqual([])
+    expect(importers).toContain('main/index.ts')
+  })
+
+  it('keeps the shell pieces both shells share (main/shell) on Node and main/contract only', () => {
+    const problems: string[] = []
+    for (const file of files(path.join(ROOT, 'main', 'shell'))) {
+      for (const spec of imports(file)) {
+        const target = spec.startsWith('.') ? path.relative(path.join(ROOT, 'main'), path.resolve(path.dirname(file), spec)).split(path.sep)[0] : null
+        if (target === null ? !spec.startsWith('node:') : target !== 'contract' && target !== 'shell') problems.push(`${path.relative(ROOT, file)} imports ${spec}`)
+      }
+    }
+    expect(problems).toEqual([])
   })
 
   it('has a README stating the rule in every layer folder', () => {

@@ -9,6 +9,9 @@ export interface FrameCounts {
   stale: number
 }
 
+/** What the content check said of a buffer: intact, two frames mixed, an old frame again, or not judged. */
+export type FrameVerdict = 'ok' | 'torn' | 'stale' | 'unchecked'
+
 /**
  * Checks one delivered buffer beyond its frame info: a card with machine-readable stamps (VCAP-1)
  * plugs in a checker that decodes them; it returns what it found.
@@ -39,6 +42,8 @@ export class FrameTracker {
   private reportedDrops = 0
   /** The format the stream was opened with (what the application expects in each buffer). */
   format: PKSDATAFORMAT | null = null
+  /** The content check of the last buffer counted ('unchecked': no checker, or it could not judge). */
+  lastVerdict: FrameVerdict = 'unchecked'
 
   constructor(
     readonly streamNumber: number,
@@ -90,7 +95,8 @@ export class FrameTracker {
       const r = this.checker.check(header, this.streamNumber, this.format)
       if (r.torn) this.torn++
       if (r.stale) this.stale++
-    }
+      this.lastVerdict = r.torn ? 'torn' : r.stale ? 'stale' : r.sequence === null ? 'unchecked' : 'ok'
+    } else this.lastVerdict = 'unchecked'
   }
 
   counts(): FrameCounts {

@@ -93,7 +93,7 @@ export class KsClient {
   /** Streams opened on the filter; the filter is open while this is above 0. */
   private filterOpen = 0
   private program: Generator<Suspend, void, unknown> | null = null
-  private currentStep: { label: string; op: string; start: number; name: number } | null = null
+  private currentStep: { label: string; op: string; start: number; name: number; open: boolean } | null = null
   private readonly track: number
   private readonly framesTrack: number
   private readonly inflightTrack: number
@@ -101,6 +101,8 @@ export class KsClient {
   private readonly inflightName: number
   private readonly stepNames = new WeakMap<Step, number>()
   private onFinish: (() => void) | null = null
+  /** Told of every buffer a read delivered, after it was counted (the workbench's frame and audio previews). */
+  onDelivered: ((stream: number, kind: 'video' | 'audio' | 'other', header: StreamHeader, tracker: FrameTracker) => void) | null = null
 
   constructor(
     private readonly kernel: Kernel,
@@ -226,18 +228,21 @@ export class KsClient {
       this.stepNames.set(step, name)
     }
     const cur = this.currentStep
-    if (cur === null) this.currentStep = { label, op: step.op, start: this.kernel.now(), name }
+    if (cur === null) this.currentStep = { label, op: step.op, start: this.kernel.now(), name, open: true }
     else {
       cur.label = label
       cur.op = step.op
       cur.start = this.kernel.now()
       cur.name = name
+      cur.open = true
     }
   }
 
   private endStepSlice(): void {
     const s = this.currentStep
-    if (s === null) return
+    // finish() ends the step too: a step that already ended must not be recorded twice.
+    if (s === null || !s.open) return
+    s.open = false
     const now = this.kernel.now()
     this.kernel.trace.slice(this.track, s.start, now - s.start, s.name, 0)
   }
@@ -626,7 +631,10 @@ export class KsClient {
     if (i >= 0) s.inflight.splice(i, 1)
     const buffers = srb._buffers as DataBuffer[]
     if (srb._Command === SRB_READ_DATA && srb._Status === STATUS_SUCCESS && srb._state === SrbState.Completed) {
-      for (const h of srb._CommandData.DataBufferArray as StreamHeader[]) s.tracker.onBuffer(h)
+      for (const h of srb._CommandData.DataBufferArray as StreamHeader[]) {
+        s.tracker.onBuffer(h)
+        if (this.onDelivered !== null) this.onDelivered(s.number, s.kind, h, s.tracker)
+      }
       this.kernel.trace.counter(this.framesTrack, this.kernel.now(), this.framesName, s.tracker.delivered)
     }
     this.kernel.trace.counter(this.inflightTrack, this.kernel.now(), this.inflightName, s.inflight.length)

@@ -209,16 +209,27 @@ export interface TraceChunk {
 
 export type PixelFormat = 'YUY2' | 'UYVY' | 'NV12' | 'RGB24' | 'RGB32'
 
-/** A delivered video frame as the client received it (bottom-up RGB as DIBs are). */
+/**
+ * A delivered video frame as the client received it, scaled down in its own pixel format (no
+ * conversion: the page decodes it). `width`, `height` and `stride` describe `data`, the preview; the
+ * delivered frame was `scale` times wider and higher. Lines are packed (stride = width × bytes per pixel):
+ * - YUY2 (Y0 U Y1 V) and UYVY (U Y0 V Y1): 4-byte macropixels of two pixels sharing U and V; top-down.
+ * - NV12: the Y plane (`height` lines of `stride` bytes), then the interleaved UV plane (`height / 2`
+ *   lines of `stride` bytes, one U V pair per 2×2 pixels); top-down.
+ * - RGB24 (B G R) and RGB32 (B G R X): bottom-up as a DIB with a positive biHeight is (the first line of
+ *   `data` is the bottom of the image), whatever the orientation delivered.
+ * Bytes past the DataUsed the driver reported are 0.
+ */
 export interface FramePreview {
   runId: number
   /** PictureNumber the driver reported, or the client's count. */
   number: number
+  /** Virtual time the client received it. */
   timeNs: number
   width: number
   height: number
   format: PixelFormat
-  /** Bytes per line (of the luma plane for NV12). */
+  /** Bytes per line of `data` (of the luma plane for NV12; the UV plane has the same). */
   stride: number
   data: Uint8Array
   /** The stamp check: ok, torn (two frames mixed), stale (an old frame again), or not checkable. */
@@ -370,6 +381,23 @@ export interface RunEnded {
   comparison: Comparison | null
 }
 
+// ------------------------------------------------------------------------------------------ shell
+
+/** Panels the View menu shows or hides. */
+export type ViewPanel = 'files' | 'timeline' | 'problems' | 'inspectors' | 'preview' | 'faults'
+
+/** An application menu item the user chose (Electron's menu); the page does what it says. */
+export type MenuCommand =
+  | { command: 'new-from-template' }
+  | { command: 'open' }
+  | { command: 'open-recent'; root: string }
+  | { command: 'save' }
+  | { command: 'save-as' }
+  | { command: 'run' }
+  | { command: 'pause' }
+  | { command: 'stop' }
+  | { command: 'toggle-panel'; panel: ViewPanel }
+
 // --------------------------------------------------------------------------------------- the API
 
 /** What the page calls. Every method may reject with an Error whose message is for the user. */
@@ -416,6 +444,8 @@ export interface BackendEvents {
   swapped: { runId: number; result: SwapResult }
   runEnded: RunEnded
   exportProgress: ExportProgress
+  /** Sent by the Electron shell (not the backend) to the focused window's page. */
+  menu: MenuCommand
 }
 
 export type BackendEventName = keyof BackendEvents

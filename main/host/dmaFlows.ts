@@ -1,4 +1,5 @@
 import type { StreamClassDevice } from '../classdriver/device.js'
+import type { Srb } from '../classdriver/srb.js'
 import type { Machine } from '../hw/machine.js'
 import type { Vcap1Card } from '../hw/vcap1/vcap1.js'
 import { EventKind } from '../sim/trace/recorder.js'
@@ -11,13 +12,13 @@ import { EventKind } from '../sim/trace/recorder.js'
  */
 export function connectDmaFlows(machine: Machine, card: Vcap1Card, device: StreamClassDevice): void {
   const k = machine.kernel
-  const waiting: number[] = []
+  const waiting: Srb[] = []
   const onChainEnd = (address: number, sliceStart: number, track: number): void => {
     const alloc = machine.memory.allocationAt(address)
     const srb = alloc === null ? undefined : device.buffersInFlight.get(alloc)
     if (srb === undefined) return
     k.trace.flow(EventKind.FlowStep, track, sliceStart, srb._id)
-    waiting.push(srb._id)
+    waiting.push(srb)
   }
   card.video.onChainEnd = onChainEnd
   card.audio.onChainEnd = onChainEnd
@@ -25,7 +26,8 @@ export function connectDmaFlows(machine: Machine, card: Vcap1Card, device: Strea
     if (waiting.length === 0) return
     const cpu = k.currentCpu
     const work = k.currentWork()
-    if (cpu !== null && work !== null) for (const id of waiting) k.trace.flow(EventKind.FlowStep, cpu.track, work.startedAt, id)
+    // An SRB completed before this service (its flow has ended) gets no step after its end.
+    if (cpu !== null && work !== null) for (const srb of waiting) if (!srb._dead) k.trace.flow(EventKind.FlowStep, cpu.track, work.startedAt, srb._id)
     waiting.length = 0
   }
   machine.intaVector.serviceHooks.push(onService)

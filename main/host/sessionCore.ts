@@ -15,6 +15,7 @@ import { connectDmaFlows } from './dmaFlows.js'
 import { LoopWatchdog } from '../classdriver/loopWatchdog.js'
 import { BugcheckSignal } from '../sim/bugcheck.js'
 import { WORKBENCH_MODULE_OBJECTS } from './workbenchModules.js'
+import { LiveTaps, type TapOptions } from './inspect/liveTaps.js'
 import { bugcheckForReport, type ExpectationResult, type RunReport } from './report.js'
 import { DriverLocator } from './sourceMap.js'
 import type { SwapResult } from '../contract/report.js'
@@ -57,6 +58,8 @@ export interface SessionOptions {
   faults?: StepOf<'fault'>[]
   /** Wall time (ms) one callback may loop before THREAD_STUCK / DPC_WATCHDOG (default 2000). */
   loopBudgetMs?: number
+  /** Frame and audio previews of what the client receives (the workbench; default off). */
+  taps?: TapOptions
 }
 
 /**
@@ -78,6 +81,8 @@ export class SessionCore {
   loadFailure: string | null = null
   /** The driver module's exports once loaded (tests read what a driver recorded). */
   driverExports: Record<string, unknown> = {}
+  /** The previews of delivered frames and audio, when the options asked for them. */
+  taps: LiveTaps | null = null
   private wallTimeMs = 0
   private swapTrack: number | undefined
   private readonly swaps: SwapResult[] = []
@@ -188,6 +193,11 @@ export class SessionCore {
     return result
   }
 
+  /** True once `finish` ran: the run can no longer change. */
+  get ended(): boolean {
+    return this.finished
+  }
+
   /** The final checks and the report (the last part of run). */
   finish(): RunReport {
     if (!this.finished) {
@@ -246,6 +256,11 @@ export class SessionCore {
         connectDmaFlows(this.machine, this.card.vcap1, device)
       }
       this.client = new KsClient(kernel, this.machine.memory, this.device, this.card.control)
+      const taps = this.options.taps
+      if (taps !== undefined && (taps.frames === true || taps.audio === true)) {
+        this.taps = new LiveTaps(kernel, taps)
+        this.taps.attach(this.client)
+      }
       this.client.start(this.options.scenario, () => {
         kernel.stopped = true
       })

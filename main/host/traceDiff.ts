@@ -1,14 +1,17 @@
 import type { TraceRecorder } from '../sim/trace/recorder.js'
+import { eventArgs, formatArg } from './export/chromeTrace.js'
 import type { DiffEvent, RunDiff, RunReport, TrackDiff } from '../contract/report.js'
 
 export type { DiffEvent, RunDiff, TrackDiff } from '../contract/report.js'
 
 /**
  * Compares two traces track by track (matched by name: ids may differ between runs), each track's
- * events in time order, by kind, time, name, duration or id, and arguments (string arguments by
- * text). The earliest first difference is where the runs diverged.
+ * events in time order, by kind, time, name, duration or id, and arguments as the Chrome export writes
+ * them (so a run and a trace opened from its export compare equal). The earliest first difference is
+ * where the runs diverged. A trace opened from a file has no report: frames, findings and bug checks
+ * are then compared only where both sides have them (the known side's frames stand for both).
  */
-export function diffRuns(before: { trace: TraceRecorder; report: RunReport }, after: { trace: TraceRecorder; report: RunReport }): RunDiff {
+export function diffRuns(before: { trace: TraceRecorder; report: RunReport | null }, after: { trace: TraceRecorder; report: RunReport | null }): RunDiff {
   const a = eventsByTrack(before.trace)
   const b = eventsByTrack(after.trace)
   const names = [...new Set([...a.keys(), ...b.keys()])]
@@ -24,17 +27,21 @@ export function diffRuns(before: { trace: TraceRecorder; report: RunReport }, af
   }
   let first: TrackDiff | null = null
   for (const t of tracks) if (t.firstNs !== null && (first === null || t.firstNs < first.firstNs!)) first = t
-  const rules = new Set([...Object.keys(before.report.findingCounts), ...Object.keys(after.report.findingCounts)])
+  const both = before.report !== null && after.report !== null
+  const counts = (r: RunReport | null) => (both ? r!.findingCounts : {})
+  const rules = new Set([...Object.keys(counts(before.report)), ...Object.keys(counts(after.report))])
   const findings = [...rules]
-    .map((rule) => ({ rule, before: before.report.findingCounts[rule] ?? 0, after: after.report.findingCounts[rule] ?? 0 }))
+    .map((rule) => ({ rule, before: counts(before.report)[rule] ?? 0, after: counts(after.report)[rule] ?? 0 }))
     .filter((f) => f.before !== f.after)
-  const bug = (r: RunReport) => (r.bugcheck ? `${r.bugcheck.name}: ${r.bugcheck.message}` : null)
+  const bug = (r: RunReport | null) => (both && r!.bugcheck ? `${r!.bugcheck.name}: ${r!.bugcheck.message}` : null)
+  const noFrames: RunReport['frames'] = { delivered: 0, dropped: 0, torn: 0, stale: 0 }
+  const frames = (r: RunReport | null) => r?.frames ?? before.report?.frames ?? after.report?.frames ?? noFrames
   return {
     identical: first === null,
     firstDivergenceNs: first?.firstNs ?? null,
     firstTrack: first?.track ?? null,
     tracks: tracks.sort((p, q) => (p.firstNs ?? Infinity) - (q.firstNs ?? Infinity) || p.track.localeCompare(q.track)),
-    frames: { before: before.report.frames, after: after.report.frames },
+    frames: { before: frames(before.report), after: frames(after.report) },
     findings,
     bugcheck: { before: bug(before.report), after: bug(after.report) },
   }
@@ -56,12 +63,22 @@ function eventsByTrack(trace: TraceRecorder): Map<string, DiffEvent[]> {
     if (list === undefined) out.set(track, (list = []))
     const layout = layouts[c.args[i]]
     const values = [c.a0[i], c.a1[i], c.a2[i]]
-    const args = (layout?.fields ?? []).map((f, k) => (f.format === 'string' ? trace.strings.get(values[k]) : String(values[k]))).join(',')
+    // Arguments as the export writes them (enum names, hex; details merged in), so that a trace opened
+    // from its export compares equal to the run.
+    const args =
+      c.detail[i] >= 0
+        ? JSON.stringify(eventArgs(trace, c, i))
+        : (layout?.fields ?? []).map((f, k) => String(formatArg(trace, f.format, values[k]))).join(',')
     list.push({ ts: c.ts[i], kind: c.kind[i], name: trace.strings.get(c.name[i]), x: c.x[i], args })
   }
-  // Stable: events at the same time keep their recording order.
-  for (const list of out.values()) list.sort((p, q) => p.ts - q.ts)
+  // Events at the same time in a fixed order of what is compared (not recording order, which a trace
+  // opened from a file does not have).
+  for (const list of out.values()) list.sort(eventOrder)
   return out
+}
+
+function eventOrder(p: DiffEvent, q: DiffEvent): number {
+  return p.ts - q.ts || p.kind - q.kind || (p.name < q.name ? -1 : p.name > q.name ? 1 : 0) || p.x - q.x || (p.args < q.args ? -1 : p.args > q.args ? 1 : 0)
 }
 
 /** The diff in a few lines, as `mdwb run --watch` prints it. */

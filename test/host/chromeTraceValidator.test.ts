@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { usText } from '../../main/host/export/chromeTrace.js'
 import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
+import { compileDriver } from '../../main/host/compile.js'
+import { Session } from '../../main/host/session.js'
+import { buildPreset } from '../../main/client/scenario/presets.js'
+import { exportChromeTrace } from '../../main/host/export/chromeTrace.js'
 import { testcapCaptureTrace } from '../helpers/traces.js'
 
 /** Our strict validator catches what the lenient consumers forgive (engineering-notes 1a). */
@@ -20,6 +24,19 @@ describe('Chrome trace validator', () => {
     expect(result.errors).toEqual([])
     expect(result.stats.flows).toBeGreaterThan(10)
     expect(result.stats.asyncSpans).toBeGreaterThan(10)
+  })
+
+  it('accepts the VCAP-1 audio capture export: no flow step after the SRB completed, each scenario step once', async () => {
+    const r = await compileDriver('examples/vcap1-capture.ts')
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const session = new Session({ driver: r.driver, scenario: buildPreset('audio-capture', { durationNs: 5e8 }), timeLimitNs: 60e9 })
+    session.run()
+    const text = exportChromeTrace(session.machine.kernel.trace, {})
+    expect(validateChromeTrace(text).errors).toEqual([])
+    const steps = (JSON.parse(text) as { traceEvents: { ph: string; tid?: number; pid?: number; name: string; ts: number }[] }).traceEvents
+    const threadName = steps.find((e) => e.ph === 'M' && e.name === 'thread_name' && (e as { args?: { name?: string } }).args?.name === 'Scenario steps')!
+    const slices = steps.filter((e) => e.ph === 'X' && e.pid === threadName.pid && e.tid === threadName.tid).map((e) => `${e.name}@${e.ts}`)
+    expect(new Set(slices).size).toBe(slices.length)
   })
 
   it('rejects X slices that overlap without nesting, and accepts proper nesting and touching', () => {

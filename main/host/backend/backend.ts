@@ -4,10 +4,31 @@
  * the project files, the runs (in the sandbox worker), the exports. It never imports electron: the
  * Electron shell passes in what only it can do (native folder pickers) as options.
  *
- * SKELETON (issue 5 in progress): the methods are being filled in; see main/host/README.md.
+ * This file composes the parts (README.md of this folder): the open project with its drafts and
+ * recent list (projects.ts, drafts.ts, recent.ts, templates.ts), the runs (runs.ts), the editor's
+ * typings (typings.ts), exports (exports.ts); and fans every event out to the attached pages.
  */
-import type { BackendApi } from '../../contract/api.js'
+import { stat } from 'node:fs/promises'
+import * as path from 'node:path'
+import { PRESETS } from '../../client/scenario/presets.js'
+import { parseScenario } from '../../client/scenario/validate.js'
+import type { BackendApi, ExportRequest, ExportResult, FaultInfo, Project, SavedFile, SourceBuffer, TemplateId, WorkbenchSettings } from '../../contract/api.js'
 import type { EventSink } from '../../contract/rpc.js'
+import { FAULTS } from '../../hw/vcap1/faultCatalogue.js'
+import type { SandboxOptions } from '../sandbox/sandbox.js'
+import { writeFileAtomic } from './atomicWrite.js'
+import { DraftStore } from './drafts.js'
+import { defaultExportPath, exportRun } from './exports.js'
+import { scenarioProblems } from './problems.js'
+import { checkReferences, copyProject, loadProject, normalizeProjectPath, resolveInProject } from './projects.js'
+import { parseSettings, SETTINGS_FILE } from './projectSchema.js'
+import { RecentProjects } from './recent.js'
+import { RunManager, type Emit } from './runs.js'
+import { createFromTemplate, templateInfos } from './templates.js'
+import { recorderChunks } from './traceChunks.js'
+import { readChromeTraceFile } from './traceImport.js'
+import { typingFiles } from './typings.js'
+import { workbenchVersion } from './workbenchRoot.js'
 
 export interface BackendOptions {
   mode: 'electron' | 'web'
@@ -19,6 +40,8 @@ export interface BackendOptions {
   open?: string | null
   /** Native folder picker (Electron only). */
   chooseFolder?: (purpose: 'open' | 'new' | 'save-as') => Promise<string | null>
+  /** Limits of the sandbox runs happen in (tests shorten them); default: the sandbox's own. */
+  sandbox?: SandboxOptions
 }
 
 export interface WorkbenchBackend extends BackendApi {
@@ -28,4 +51,247 @@ export interface WorkbenchBackend extends BackendApi {
   close(): Promise<void>
 }
 
-export declare function createBackend(options: BackendOptions): WorkbenchBackend
+/** The folder the first launch creates (or reopens) in the projects folder. */
+export const SAMPLE_FOLDER = 'vcap1-sample'
+
+/** The project that is open: its folder, settings and drafts. */
+interface OpenProject {
+  root: string
+  settings: WorkbenchSettings
+  drafts: DraftStore
+}
+
+export function createBackend(options: BackendOptions): WorkbenchBackend {
+  const sinks = new Set<EventSink>()
+  // Binary parts can move (not be copied) to one page only: every other page gets a copy first.
+  const emit: Emit = (name, payload, opts) => {
+    const list = [...sinks]
+    list.forEach((sink, i) => {
+      try {
+        sink.emit(name, payload, { transfer: opts?.transfer === true && i === list.length - 1 })
+      } catch {
+        // A page whose connection broke is detached by its transport; the others go on.
+      }
+    })
+  }
+  const runs = new RunManager(emit, options.sandbox)
+  const recent = new RecentProjects(options.stateDir)
+  let current: OpenProject | null = null
+  let launchError: Error | null = null
+
+  const open = async (root: string): Promise<Project> => {
+    const abs = path.resolve(root)
+    const drafts = new DraftStore(options.stateDir, abs)
+    const project = await loadProject(abs, drafts)
+    if (current !== null && current.root !== abs) await runs.stop()
+    current = { root: abs, settings: project.settings, drafts }
+    await recent.add(abs)
+    return project
+  }
+
+  const newProject = async (template: TemplateId, root: string): Promise<Project> => {
+    await createFromTemplate(template, path.resolve(root))
+    return open(root)
+  }
+
+  /** Launch: the folder asked for, else the most recent project that opens, else the sample. */
+  const ready = (async () => {
+    try {
+      if (options.open) {
+        await open(options.open)
+        return
+      }
+      for (const root of await recent.list()) {
+        try {
+          await open(root)
+          return
+        } catch {
+          // A recent project that no longer opens: try the next.
+        }
+      }
+      const sample = path.join(options.projectsFolder, SAMPLE_FOLDER)
+      if (await exists(path.join(sample, SETTINGS_FILE))) await open(sample)
+      else await newProject('vcap1', sample)
+    } catch (e) {
+      launchError = e as Error
+    }
+  })()
+
+  const project = async (): Promise<OpenProject> => {
+    await ready
+    if (current === null) throw new Error(launchError ? `no project is open (${launchError.message})` : 'no project is open')
+    return current
+  }
+
+  const backend: WorkbenchBackend = {
+    async hello() {
+      await ready
+      if (current === null && launchError !== null) throw new Error(`cannot open the project at launch: ${launchError.message}`)
+      let reopened: Project | null = null
+      if (current !== null) {
+        try {
+          // Read again: a reloaded page gets the drafts it stored before it reloaded.
+          reopened = await loadProject(current.root, current.drafts)
+        } catch {
+          // The folder went away (or was broken from outside) since it opened: the page starts with no project.
+          current = null
+        }
+      }
+      return {
+        version: workbenchVersion(),
+        mode: options.mode,
+        nativeDialogs: options.chooseFolder !== undefined,
+        project: reopened,
+        recent: await recent.list(),
+        templates: await templateInfos(),
+        presets: Object.entries(PRESETS).map(([name, p]) => ({ name, description: p.description })),
+        faults: FAULTS.map((f): FaultInfo => ({ id: f.id, number: f.number, scope: f.scope, kind: f.kind, ...(f.value ? { value: { ...f.value } } : {}), device: f.device, driver: f.driver })),
+        projectsFolder: options.projectsFolder,
+      }
+    },
+
+    typings: () => typingFiles(),
+
+    async openProject(root) {
+      await ready
+      return open(requireString(root, 'the project folder'))
+    },
+
+    async newProject(template, root) {
+      await ready
+      return newProject(template, requireString(root, 'the new project folder'))
+    },
+
+    async saveFile(file, content): Promise<SavedFile> {
+      const p = await project()
+      const rel = normalizeProjectPath(p.root, requireString(file, 'the file path'))
+      if (typeof content !== 'string') throw new Error(`${rel}: the content must be text`)
+      let settings: WorkbenchSettings | null = null
+      if (rel === SETTINGS_FILE) {
+        // A settings file that would not open again is refused before it replaces the good one.
+        settings = parseSettings(content, SETTINGS_FILE)
+        await checkReferences(p.root, settings)
+      }
+      const bytes = await writeFileAtomic(resolveInProject(p.root, rel), content)
+      await p.drafts.store(rel, null)
+      if (settings !== null) p.settings = settings
+      return { path: rel, bytes }
+    },
+
+    async saveProjectAs(root, buffers) {
+      const p = await project()
+      await copyProject(p.root, requireString(root, 'the folder to save to'), checkBuffers(buffers))
+      return open(root)
+    },
+
+    async storeDraft(file, content) {
+      const p = await project()
+      const rel = normalizeProjectPath(p.root, requireString(file, 'the file path'))
+      if (content !== null && typeof content !== 'string') throw new Error(`${rel}: a draft is text or null`)
+      await p.drafts.store(rel, content)
+    },
+
+    async chooseFolder(purpose) {
+      return options.chooseFolder ? options.chooseFolder(purpose) : null
+    },
+
+    async checkScenario(text, source) {
+      const name = requireString(source, 'the scenario name')
+      try {
+        parseScenario(requireString(text, 'the scenario text'), name)
+        return []
+      } catch (e) {
+        return scenarioProblems(e, { path: name, text })
+      }
+    },
+
+    async run(request) {
+      const p = await project()
+      return runs.run(p, { ...request, buffers: checkBuffers(request?.buffers ?? []) })
+    },
+
+    control: (control) => runs.control(control),
+
+    async reload(buffers, mode) {
+      const p = await project()
+      return runs.reload(p, checkBuffers(buffers), mode)
+    },
+
+    injectFault: (request) => runs.injectFault(request),
+    inspect: (request) => runs.inspect(request),
+    frameAt: (runId, timeNs) => runs.frameAt(runId, timeNs),
+    runs: async () => runs.runs(),
+
+    async exportRun(request: ExportRequest): Promise<ExportResult> {
+      try {
+        const kept = runs.find(request.runId)
+        // A running run exports its trace as it is now.
+        const trace = runs.traceOf(kept)
+        if (trace === null) return { ok: false, error: `run ${request.runId} has no trace` }
+        const base = current?.root ?? options.projectsFolder
+        const file = request.path ? path.resolve(base, request.path) : defaultExportPath(base, kept.info, request.kind)
+        const written = await exportRun({ info: kept.info, trace, report: kept.report }, request.kind, file, (done, total) =>
+          emit('exportProgress', { kind: request.kind, runId: request.runId, done, total }),
+        )
+        return { ok: true, path: written.path, bytes: written.bytes }
+      } catch (e) {
+        return { ok: false, error: (e as Error).message }
+      }
+    },
+
+    async openTrace(file) {
+      const abs = path.resolve(current?.root ?? options.projectsFolder, requireString(file, 'the trace file'))
+      const imported = await readChromeTraceFile(abs)
+      const kept = runs.keep({ ...imported.about, startedAt: Date.now(), origin: 'file', replayOf: null }, imported.trace, null)
+      emit('runStarted', kept.info)
+      for (const chunk of recorderChunks(kept.info.runId, imported.trace)) emit('trace', chunk, { transfer: true })
+      return kept.info
+    },
+
+    compareRuns: async (before, after) => runs.compare(before, after),
+
+    attach(sink) {
+      // The pages already there get what is waiting; this one then catches up on the run in progress.
+      runs.flush()
+      sinks.add(sink)
+      runs.catchUp((name, payload, opts) => {
+        try {
+          sink.emit(name, payload, opts)
+        } catch {
+          // Gone already: its transport detaches it.
+        }
+      })
+      return () => void sinks.delete(sink)
+    },
+
+    async close() {
+      sinks.clear()
+      await ready
+      await runs.close()
+    },
+  }
+  return backend
+}
+
+function requireString(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new Error(`${what} is required (a string)`)
+  return value
+}
+
+/** Buffers from the page: a list of { path, content } with text content. */
+function checkBuffers(buffers: unknown): SourceBuffer[] {
+  if (!Array.isArray(buffers)) throw new Error('buffers must be a list of { path, content }')
+  for (const b of buffers as SourceBuffer[]) {
+    if (typeof b?.path !== 'string' || typeof b.content !== 'string') throw new Error('each buffer needs a path and text content')
+  }
+  return buffers as SourceBuffer[]
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p)
+    return true
+  } catch {
+    return false
+  }
+}

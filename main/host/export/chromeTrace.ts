@@ -1,5 +1,5 @@
 import { EventKind, type TraceColumns, type TraceRecorder } from '../../sim/trace/recorder.js'
-import type { ArgLayout, TrackInfo } from '../../contract/trace.js'
+import type { ArgFormat, ArgLayout, TrackInfo } from '../../contract/trace.js'
 
 /**
  * Chrome Trace Event JSON export, following the interop recipe of engineering-notes.md 1a, which loads
@@ -60,15 +60,19 @@ export function decodeArgs(recorder: TraceRecorder, t: TraceColumns, row: number
   const out: Record<string, unknown> = {}
   const values = [t.a0[row], t.a1[row], t.a2[row]]
   layout.fields.forEach((f, i) => {
-    const v = values[i]
-    if (f.format === 'hex') out[f.name] = `0x${(v >>> 0).toString(16)}`
-    else if (f.format === 'bool') out[f.name] = v !== 0
-    else if (f.format === 'string') out[f.name] = recorder.strings.get(v)
-    else if (f.format.startsWith('enum:')) out[f.name] = recorder.enums[f.format.slice(5)]?.[v] ?? v
-    else if (f.format.startsWith('flags:')) out[f.name] = flagNames(recorder.enums[f.format.slice(6)] ?? {}, v)
-    else out[f.name] = v
+    out[f.name] = formatArg(recorder, f.format, values[i])
   })
   return out
+}
+
+/** One numeric argument as the export writes it: hex text, a boolean, a string, an enum or flag names, or the number. */
+export function formatArg(recorder: Pick<TraceRecorder, 'strings' | 'enums'>, format: ArgFormat, v: number): string | number | boolean {
+  if (format === 'hex') return `0x${(v >>> 0).toString(16)}`
+  if (format === 'bool') return v !== 0
+  if (format === 'string') return recorder.strings.get(v)
+  if (format.startsWith('enum:')) return recorder.enums[format.slice(5)]?.[v] ?? v
+  if (format.startsWith('flags:')) return flagNames(recorder.enums[format.slice(6)] ?? {}, v)
+  return v
 }
 
 /** "DONE|TRUNCATED" from a bit set and its bit-index -> name table. */
@@ -84,15 +88,38 @@ function detailArgs(detail: unknown): Record<string, unknown> {
   return {}
 }
 
-/** Builds the Chrome trace JSON text of a recorded trace. */
-export function exportChromeTrace(recorder: TraceRecorder, options: ChromeTraceOptions = {}): string {
+/** One piece of the export: its text, and how many of the trace's rows have been written with it. */
+export interface ChromeTracePart {
+  text: string
+  rowsDone: number
+  rowsTotal: number
+}
+
+/** Rows per part by default: a part takes a few milliseconds to build. */
+export const CHROME_TRACE_PART_ROWS = 8192
+
+/**
+ * The Chrome trace JSON of a recorded trace as a sequence of parts whose concatenation is the file, so
+ * a large trace can be written a part at a time (yielding between parts) without building the whole
+ * text. Rows recorded after the first part was taken are not included: the export is of the trace as
+ * it was when it started (a running run keeps recording).
+ */
+export function* chromeTraceParts(recorder: TraceRecorder, options: ChromeTraceOptions = {}, rowsPerPart = CHROME_TRACE_PART_ROWS): Generator<ChromeTracePart> {
   const t = recorder.columns()
-  const tracks = recorder.tracks
+  const tracks = recorder.tracks.slice()
   const groups = [...new Set(tracks.map((x) => x.group))].sort((a, b) => groupRank(a) - groupRank(b))
   const pidOf = new Map(groups.map((g, i) => [g, i + 1]))
   const tidOf = (track: number) => track + 1
-  const lines: string[] = []
-  const push = (o: object) => lines.push(JSON.stringify(o))
+  const total = t.ts.length
+  const other = JSON.stringify({ tool: 'Minidriver Workbench', ...options.metadata })
+  // Events are separated by ",\n"; the first one of the file has no separator.
+  let text = `{"displayTimeUnit":"ns","otherData":${other},"traceEvents":[\n`
+  let first = true
+  const line = (s: string) => {
+    text += first ? s : `,\n${s}`
+    first = false
+  }
+  const push = (o: object) => line(JSON.stringify(o))
   groups.forEach((g, i) => {
     push({ ph: 'M', name: 'process_name', pid: i + 1, tid: 0, args: { name: g } })
     push({ ph: 'M', name: 'process_sort_index', pid: i + 1, tid: 0, args: { sort_index: i } })
@@ -103,50 +130,69 @@ export function exportChromeTrace(recorder: TraceRecorder, options: ChromeTraceO
     push({ ph: 'M', name: 'thread_sort_index', pid, tid: tidOf(track), args: { sort_index: info.order } })
   })
   const order = exportOrder(t)
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]
-    const track = t.track[i]
-    const info = tracks[track]
-    const pid = pidOf.get(info.group)!
-    const tid = tidOf(track)
-    const ts = usText(t.ts[i])
-    const name = JSON.stringify(recorder.strings.get(t.name[i]) || info.name)
-    const layout = recorder.argLayouts[t.args[i]]
-    let args = layout.fields.length > 0 ? decodeArgs(recorder, t, i, layout) : null
-    const detail = t.detail[i] < 0 ? undefined : recorder.details[t.detail[i]]
-    if (detail !== undefined) args = { ...(args ?? {}), ...detailArgs(detail) }
-    const argsText = args === null ? '' : `,"args":${JSON.stringify(args)}`
-    switch (t.kind[i]) {
-      case EventKind.Slice:
-        lines.push(`{"ph":"X","cat":"${SLICE_CATEGORY}","name":${name},"pid":${pid},"tid":${tid},"ts":${ts},"dur":${usText(t.x[i])}${argsText}}`)
-        break
-      case EventKind.Instant:
-        lines.push(`{"ph":"i","s":"t","cat":"${SLICE_CATEGORY}","name":${name},"pid":${pid},"tid":${tid},"ts":${ts}${argsText}}`)
-        break
-      case EventKind.Counter: {
-        const series = JSON.stringify(info.unit ?? 'value')
-        lines.push(`{"ph":"C","cat":"${SLICE_CATEGORY}","name":${JSON.stringify(info.name)},"pid":${pid},"tid":${tid},"ts":${ts},"args":{${series}:${t.a0[i]}}}`)
-        break
-      }
-      case EventKind.AsyncBegin:
-      case EventKind.AsyncEnd:
-      case EventKind.AsyncInstant: {
-        const ph = t.kind[i] === EventKind.AsyncBegin ? 'b' : t.kind[i] === EventKind.AsyncEnd ? 'e' : 'n'
-        lines.push(`{"ph":"${ph}","cat":"${SRB_CATEGORY}","name":${name},"id2":{"local":"0x${t.x[i].toString(16)}"},"pid":${pid},"tid":${tid},"ts":${ts}${argsText}}`)
-        break
-      }
-      case EventKind.FlowStart:
-      case EventKind.FlowStep:
-      case EventKind.FlowEnd: {
-        const ph = t.kind[i] === EventKind.FlowStart ? 's' : t.kind[i] === EventKind.FlowStep ? 't' : 'f'
-        const bp = ph === 'f' ? ',"bp":"e"' : ''
-        lines.push(`{"ph":"${ph}","cat":"${SLICE_CATEGORY}","name":"${FLOW_NAME}","id":${t.x[i]},"pid":${pid},"tid":${tid},"ts":${ts}${bp}}`)
-        break
-      }
+  const step = Math.max(1, Math.floor(rowsPerPart))
+  for (let from = 0; from < total; from += step) {
+    const to = Math.min(total, from + step)
+    for (let k = from; k < to; k++) {
+      const event = eventText(recorder, t, tracks, pidOf, order[k])
+      if (event !== null) line(event)
     }
+    yield { text, rowsDone: to, rowsTotal: total }
+    text = ''
   }
-  const other = JSON.stringify({ tool: 'Minidriver Workbench', ...options.metadata })
-  return `{"displayTimeUnit":"ns","otherData":${other},"traceEvents":[\n${lines.join(',\n')}\n]}\n`
+  yield { text: `${text}\n]}\n`, rowsDone: total, rowsTotal: total }
+}
+
+/** A row's `args` as the export writes them: its arguments decoded, with its detail object merged in; null when it has neither. */
+export function eventArgs(recorder: TraceRecorder, t: TraceColumns, i: number): Record<string, unknown> | null {
+  const layout = recorder.argLayouts[t.args[i]]
+  const args = layout.fields.length > 0 ? decodeArgs(recorder, t, i, layout) : null
+  const detail = t.detail[i] < 0 ? undefined : recorder.details[t.detail[i]]
+  return detail === undefined ? args : { ...(args ?? {}), ...detailArgs(detail) }
+}
+
+/** Builds the Chrome trace JSON text of a recorded trace (all parts joined). */
+export function exportChromeTrace(recorder: TraceRecorder, options: ChromeTraceOptions = {}): string {
+  let text = ''
+  for (const part of chromeTraceParts(recorder, options)) text += part.text
+  return text
+}
+
+/** One row as an event of the file. */
+function eventText(recorder: TraceRecorder, t: TraceColumns, tracks: readonly TrackInfo[], pidOf: Map<string, number>, i: number): string | null {
+  const track = t.track[i]
+  const info = tracks[track]
+  const pid = pidOf.get(info.group)!
+  const tid = track + 1
+  const ts = usText(t.ts[i])
+  const name = JSON.stringify(recorder.strings.get(t.name[i]) || info.name)
+  const args = eventArgs(recorder, t, i)
+  const argsText = args === null ? '' : `,"args":${JSON.stringify(args)}`
+  switch (t.kind[i]) {
+    case EventKind.Slice:
+      return `{"ph":"X","cat":"${SLICE_CATEGORY}","name":${name},"pid":${pid},"tid":${tid},"ts":${ts},"dur":${usText(t.x[i])}${argsText}}`
+    case EventKind.Instant:
+      return `{"ph":"i","s":"t","cat":"${SLICE_CATEGORY}","name":${name},"pid":${pid},"tid":${tid},"ts":${ts}${argsText}}`
+    case EventKind.Counter: {
+      const series = JSON.stringify(info.unit ?? 'value')
+      return `{"ph":"C","cat":"${SLICE_CATEGORY}","name":${JSON.stringify(info.name)},"pid":${pid},"tid":${tid},"ts":${ts},"args":{${series}:${t.a0[i]}}}`
+    }
+    case EventKind.AsyncBegin:
+    case EventKind.AsyncEnd:
+    case EventKind.AsyncInstant: {
+      const ph = t.kind[i] === EventKind.AsyncBegin ? 'b' : t.kind[i] === EventKind.AsyncEnd ? 'e' : 'n'
+      return `{"ph":"${ph}","cat":"${SRB_CATEGORY}","name":${name},"id2":{"local":"0x${t.x[i].toString(16)}"},"pid":${pid},"tid":${tid},"ts":${ts}${argsText}}`
+    }
+    case EventKind.FlowStart:
+    case EventKind.FlowStep:
+    case EventKind.FlowEnd: {
+      const ph = t.kind[i] === EventKind.FlowStart ? 's' : t.kind[i] === EventKind.FlowStep ? 't' : 'f'
+      const bp = ph === 'f' ? ',"bp":"e"' : ''
+      return `{"ph":"${ph}","cat":"${SLICE_CATEGORY}","name":"${FLOW_NAME}","id":${t.x[i]},"pid":${pid},"tid":${tid},"ts":${ts}${bp}}`
+    }
+    default:
+      return null
+  }
 }
 
 function groupRank(g: string): number {

@@ -1,4 +1,6 @@
 import { EventKind, type TraceRecorder } from '../../sim/trace/recorder.js'
+import type { ArgFormat } from '../../contract/trace.js'
+import { formatArg } from './chromeTrace.js'
 
 /** Columns of the SRB CSV export, one row per SRB. */
 export const SRB_CSV_HEADER = ['srb', 'command', 'stream', 'queue', 'submitted_ns', 'delivered_ns', 'completed_ns', 'latency_ns', 'status', 'bytes']
@@ -9,8 +11,9 @@ export const SRB_CSV_HEADER = ['srb', 'command', 'stream', 'queue', 'submitted_n
  */
 export function exportSrbCsv(recorder: TraceRecorder): string {
   const t = recorder.columns()
-  const srbEnum = recorder.enums.SRB ?? {}
-  const statusEnum = recorder.enums.NTSTATUS ?? {}
+  // Command (a begin's first argument) and status (an end's) decoded through the row's arg layout:
+  // enum names in a run, the names as text in a trace opened from a file; an unknown status as hex.
+  const first = (row: number, fallback: ArgFormat) => formatArg(recorder, recorder.argLayouts[t.args[row]]?.fields[0]?.format ?? fallback, t.a0[row])
   interface Row {
     id: number
     command: string
@@ -30,7 +33,7 @@ export function exportSrbCsv(recorder: TraceRecorder): string {
     if (kind === EventKind.AsyncBegin) {
       rows.set(id, {
         id,
-        command: srbEnum[t.a0[i]] ?? String(t.a0[i]),
+        command: String(first(i, 'enum:SRB')),
         stream: t.a1[i] < 0 ? '' : String(t.a1[i]),
         queue: recorder.tracks[t.track[i]].name,
         submitted: t.ts[i],
@@ -47,7 +50,8 @@ export function exportSrbCsv(recorder: TraceRecorder): string {
       if (row.delivered < 0) row.delivered = t.ts[i]
     } else {
       row.completed = t.ts[i]
-      row.status = statusEnum[t.a0[i]] ?? `0x${(t.a0[i] >>> 0).toString(16)}`
+      const status = first(i, 'enum:NTSTATUS')
+      row.status = typeof status === 'number' ? `0x${(status >>> 0).toString(16)}` : String(status)
       row.bytes = String(t.a1[i])
     }
   }

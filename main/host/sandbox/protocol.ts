@@ -1,4 +1,6 @@
+import type { InspectResult } from '../../contract/api.js'
 import type { TraceColumns } from '../../contract/trace.js'
+import type { AudioTap, FrameTap } from '../inspect/liveTaps.js'
 
 /** Slots of the crash record (an Int32Array over shared memory the host can read after the worker died). */
 export const CRASH = { CALLBACK: 0, LOOP_SITE: 1, VIRTUAL_MS: 2, SIZE: 4 } as const
@@ -32,6 +34,8 @@ export interface RunMessage {
   /** Wall ms per slice, and the timeout that cuts a slice short. */
   sliceMs: number
   backstopMs: number
+  /** Frame previews and audio levels are on (the worker drains them between slices). */
+  taps: boolean
 }
 
 export type HostMessage =
@@ -41,6 +45,10 @@ export type HostMessage =
   | { type: 'pause'; id: number; paused: boolean }
   | { type: 'step'; id: number; ns: number }
   | { type: 'stop'; id: number }
+  /** A fault now or at a time (FaultRequest as JSON); answered by 'injected' with the same `call`. */
+  | { type: 'inject'; id: number; call: number; request: string }
+  /** An inspector's question (InspectRequest as JSON), for the run in progress or the last one; answered by 'inspected'. */
+  | { type: 'inspect'; id: number; call: number; request: string }
 
 export type WorkerMessage =
   | { type: 'crash'; id: number; buffer: SharedArrayBuffer }
@@ -51,3 +59,9 @@ export type WorkerMessage =
   | { type: 'done'; id: number; report: string; cutShort: string | null; callback: string | null }
   | { type: 'failed'; id: number; reason: string }
   | { type: 'refused'; id: number; reason: string }
+  /** FaultResult as JSON. */
+  | { type: 'injected'; id: number; call: number; result: string }
+  /** Memory bytes travel in the transfer list. */
+  | { type: 'inspected'; id: number; call: number; result: InspectResult }
+  /** Previews produced during the last slice; the frames' bytes travel in the transfer list. */
+  | { type: 'taps'; id: number; frames: FrameTap[]; audio: AudioTap[] }

@@ -2,6 +2,7 @@ import * as esbuild from 'esbuild'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { ClassDriverSettings } from '../../classdriver/settings.js'
+import type { FaultRequest, FaultResult, InspectRequest, InspectResult } from '../../contract/api.js'
 import type { Scenario, StepOf } from '../../client/scenario/schema.js'
 import { BUGCHECK, bugcheckName, type SourceLocation } from '../../sim/bugcheck.js'
 import { TraceRecorder } from '../../sim/trace/recorder.js'
@@ -10,6 +11,9 @@ import { newScriptName } from '../driverLoader.js'
 import { BUILTINS, driverWrapperSource } from '../driverModule.js'
 import { bugcheckForReport, type RunReport } from '../report.js'
 import { DEFAULT_LOOP_BUDGET_MS, type SwapResult } from '../sessionCore.js'
+import { FrameHistory, type FrameTap } from '../inspect/frameHistory.js'
+import type { AudioTap, TapOptions } from '../inspect/liveTaps.js'
+import { prebuiltSandboxBundles } from './bundles.js'
 import { CRASH, type HostMessage, type TraceDelta, type WorkerMessage } from './protocol.js'
 import type { RunConfig } from './simulation.js'
 
@@ -44,6 +48,10 @@ export interface SandboxRunRequest {
   pace?: number
   /** Start paused (the workbench's step mode). */
   paused?: boolean
+  /** Previews of delivered frames and audio levels (`onFrame`, `onAudio`, `frameAt`); default off. */
+  taps?: TapOptions
+  /** Preview bytes `frameAt` keeps (default 64 MB; the oldest frames go first). */
+  frameBudgetBytes?: number
 }
 
 export interface SandboxRunEvents {
@@ -51,6 +59,10 @@ export interface SandboxRunEvents {
   onTrace?: (delta: TraceDelta) => void
   /** The report so far, about ten times a second. */
   onStatus?: (report: RunReport) => void
+  /** Every delivered video frame, downscaled (with `taps.frames`). */
+  onFrame?: (frame: FrameTap) => void
+  /** Audio levels, at most one per stream per 20 ms of virtual time (with `taps.audio`). */
+  onAudio?: (level: AudioTap) => void
 }
 
 /** How a sandboxed run ended: its report, and its trace rebuilt on the host. */
@@ -70,6 +82,25 @@ export interface SandboxRun {
   step(ns: number): void
   /** Ends the run now (the report says where it was). */
   stop(): void
+  /**
+   * Injects a VCAP-1 catalogue fault now (`atNs` omitted: the run's virtual time when the worker gets
+   * it) or at an absolute virtual time, as a scenario `fault` step would. A paused run arms it when
+   * stepping reaches that time. Refused after the run ended, for a time in the past, an unknown fault
+   * or a run without the VCAP-1 card.
+   */
+  injectFault(request: FaultRequest): Promise<FaultResult>
+  /**
+   * Registers (decoded, with who touched them), descriptor rings or physical memory, read without side
+   * effects: while the run goes (answered between slices), while paused, and after it ended until the
+   * next run starts (a bug-checked run too: its worker is kept for this until then). `runId` is ignored.
+   */
+  inspect(request: InspectRequest): Promise<InspectResult>
+  /** The newest kept frame preview delivered at or before `timeNs` (null before the first, or without taps). */
+  frameAt(timeNs: number): FrameTap | null
+  /** The kept frame previews. */
+  readonly frames: FrameHistory
+  /** The trace so far, as the host has received it (the workbench exports a running run, and catches up a page that connects mid-run). */
+  readonly trace: TraceRecorder
 }
 
 interface Bundles {
@@ -86,7 +117,7 @@ let bundles: Promise<Bundles> | null = null
  * object.
  */
 export function sandboxBundles(): Promise<Bundles> {
-  bundles ??= (async () => {
+  bundles ??= prebuiltSandboxBundles() ?? (async () => {
     const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
     const [worker, simulation] = await Promise.all([
       esbuild.build({ entryPoints: [here('./worker.ts')], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' }),
@@ -115,6 +146,13 @@ export class Sandbox {
   workersStarted = 0
   private nextId = 1
   private current: RunState | null = null
+  /** The newest run, finished or not (the only one that can still be inspected). */
+  private newest: RunState | null = null
+  /** A worker retired by a bug check, kept so the run can be inspected until the next one starts. */
+  private spent: Worker | null = null
+  /** Questions to a worker awaiting their answers, by call number. */
+  private readonly calls = new Map<number, { worker: Worker; answer: (m: WorkerMessage | null) => void }>()
+  private nextCall = 1
   private readonly options: Required<SandboxOptions>
 
   constructor(options: SandboxOptions = {}) {
@@ -136,6 +174,8 @@ export class Sandbox {
     const id = this.nextId++
     const state = new RunState(id, request, events)
     this.current = state
+    if (this.newest !== null) this.newest.gone ??= 'a newer run has started: only the newest run can be inspected'
+    this.newest = state
     const scriptName = newScriptName()
     const config: RunConfig = {
       driver: request.driver,
@@ -147,6 +187,7 @@ export class Sandbox {
       faults: request.faults,
       trace: request.trace,
       loopBudgetMs: this.options.loopBudgetMs,
+      taps: request.taps,
     }
     const message: HostMessage = {
       type: 'run',
@@ -158,6 +199,7 @@ export class Sandbox {
       paused: request.paused ?? false,
       sliceMs: this.options.sliceMs,
       backstopMs: this.options.backstopMs,
+      taps: request.taps?.frames === true || request.taps?.audio === true,
     }
     void this.start(state, message)
     const result = state.done.then((r) => {
@@ -173,6 +215,11 @@ export class Sandbox {
       pause: (paused) => send({ type: 'pause', id, paused }),
       step: (ns) => send({ type: 'step', id, ns }),
       stop: () => send({ type: 'stop', id }),
+      injectFault: (fault) => this.injectFault(state, fault),
+      inspect: (what) => this.inspect(state, what),
+      frameAt: (timeNs) => state.frames.at(timeNs),
+      frames: state.frames,
+      trace: state.trace,
     }
   }
 
@@ -180,7 +227,12 @@ export class Sandbox {
   async close(): Promise<void> {
     const w = this.worker
     this.worker = null
-    if (w !== null) await w.terminate()
+    if (this.newest !== null) this.newest.gone ??= 'the sandbox was closed'
+    await this.dropSpent()
+    if (w !== null) {
+      this.answerAll(w)
+      await w.terminate()
+    }
   }
 
   private async start(state: RunState, message: HostMessage): Promise<void> {
@@ -198,6 +250,8 @@ export class Sandbox {
   }
 
   private async ensureWorker(): Promise<Worker> {
+    // The bug-checked run kept for inspection makes way for the new one.
+    await this.dropSpent()
     if (this.worker !== null) return this.worker
     const { worker: source, simulation } = await sandboxBundles()
     const o = this.options
@@ -231,7 +285,55 @@ export class Sandbox {
     })
   }
 
+  private async injectFault(state: RunState, request: FaultRequest): Promise<FaultResult> {
+    await state.started
+    const over = { ok: false, error: 'the run is over', timeNs: state.virtualTimeNs }
+    if (state.settled) return over
+    const m = await this.call(state.worker, (call) => ({ type: 'inject', id: state.id, call, request: JSON.stringify(request) }))
+    return m?.type === 'injected' ? (JSON.parse(m.result) as FaultResult) : over
+  }
+
+  private async inspect(state: RunState, request: InspectRequest): Promise<InspectResult> {
+    await state.started
+    if (state.gone !== null) return { what: 'none', reason: state.gone }
+    const m = await this.call(state.worker, (call) => ({ type: 'inspect', id: state.id, call, request: JSON.stringify(request) }))
+    return m?.type === 'inspected' ? m.result : { what: 'none', reason: state.gone ?? 'the sandbox worker of this run is gone' }
+  }
+
+  /** Sends a question to a worker and waits for its answer (null when the worker went away first). */
+  private call(worker: Worker | null, message: (call: number) => HostMessage): Promise<WorkerMessage | null> {
+    if (worker === null || (worker !== this.worker && worker !== this.spent)) return Promise.resolve(null)
+    const call = this.nextCall++
+    return new Promise((answer) => {
+      this.calls.set(call, { worker, answer })
+      worker.postMessage(message(call))
+    })
+  }
+
+  /** A worker is going: its unanswered questions get no answer. */
+  private answerAll(worker: Worker): void {
+    for (const [call, pending] of this.calls) {
+      if (pending.worker !== worker) continue
+      this.calls.delete(call)
+      pending.answer(null)
+    }
+  }
+
+  private async dropSpent(): Promise<void> {
+    const w = this.spent
+    this.spent = null
+    if (w === null) return
+    this.answerAll(w)
+    await w.terminate()
+  }
+
   private onMessage(m: WorkerMessage): void {
+    if (m.type === 'injected' || m.type === 'inspected') {
+      const pending = this.calls.get(m.call)
+      this.calls.delete(m.call)
+      pending?.answer(m)
+      return
+    }
     const state = this.current
     if (state === null || state.id !== m.id) return
     state.heard()
@@ -245,6 +347,9 @@ export class Sandbox {
       case 'trace':
         state.addTrace(m.delta)
         return
+      case 'taps':
+        state.addTaps(m.frames, m.audio)
+        return
       case 'status':
         state.virtualTimeNs = m.virtualTimeNs
         state.lastStatus = JSON.parse(m.status) as RunReport
@@ -257,7 +362,8 @@ export class Sandbox {
         const report = JSON.parse(m.report) as RunReport
         if (m.cutShort !== null) this.cutShort(state, report, m.cutShort, m.callback)
         // A bug check leaves the context and the worker's heap untrusted: the next run gets a new one.
-        if (report.bugcheck !== null) void this.retire()
+        // The spent worker stays until then, so the halted machine can still be inspected.
+        if (report.bugcheck !== null) this.setAside()
         state.finish(report)
         return
       }
@@ -288,12 +394,17 @@ export class Sandbox {
   private kill(state: RunState, why: 'silent'): void {
     const worker = this.worker
     this.worker = null
+    if (worker !== null) this.answerAll(worker)
+    state.gone = 'the sandbox worker was terminated when it stopped answering'
     void worker?.terminate()
     this.crashed(state, why === 'silent' ? `the sandbox stopped answering for ${this.options.silenceMs} ms` : why, BUGCHECK.DPC_WATCHDOG_VIOLATION)
   }
 
   private onWorkerGone(worker: Worker, error: Error): void {
     if (this.worker === worker) this.worker = null
+    if (this.spent === worker) this.spent = null
+    this.answerAll(worker)
+    if (this.newest !== null && this.newest.worker === worker) this.newest.gone ??= `the run's sandbox worker is gone (${error.message})`
     const state = this.current
     // A retired worker's exit concerns nobody; only the worker of the run in progress matters.
     if (state === null || state.settled || state.worker !== worker) return
@@ -325,7 +436,19 @@ export class Sandbox {
   private async retire(): Promise<void> {
     const w = this.worker
     this.worker = null
-    if (w !== null) await w.terminate()
+    if (w !== null) {
+      this.answerAll(w)
+      await w.terminate()
+    }
+  }
+
+  /** The worker is spent (a bug check): no new run goes to it, but inspectors may still ask it. */
+  private setAside(): void {
+    const w = this.worker
+    this.worker = null
+    if (w === null) return
+    void this.dropSpent()
+    this.spent = w
   }
 }
 
@@ -365,6 +488,9 @@ function emptyReport(request: SandboxRunRequest): RunReport {
 /** The host's record of one run: trace so far, last status, crash record, watchdog. */
 class RunState {
   readonly trace = new TraceRecorder()
+  readonly frames: FrameHistory
+  /** Why the run can no longer be inspected (its worker is gone), or null. */
+  gone: string | null = null
   readonly names: string[] = []
   readonly swaps: ((r: SwapResult) => void)[] = []
   crash: Int32Array | null = null
@@ -388,6 +514,7 @@ class RunState {
   ) {
     this.done = new Promise((resolve) => (this.resolve = resolve))
     this.started = new Promise((resolve) => (this.markStarted = resolve))
+    this.frames = new FrameHistory(request.frameBudgetBytes)
   }
 
   watch(silenceMs: number, onSilence: () => void): void {
@@ -405,6 +532,14 @@ class RunState {
   addTrace(delta: TraceDelta): void {
     this.trace.append(delta.rows, delta.strings, JSON.parse(delta.details) as unknown[], delta.schema === null ? null : JSON.parse(delta.schema))
     this.events.onTrace?.(delta)
+  }
+
+  addTaps(frames: FrameTap[], audio: AudioTap[]): void {
+    for (const frame of frames) {
+      this.frames.add(frame)
+      this.events.onFrame?.(frame)
+    }
+    if (this.events.onAudio !== undefined) for (const level of audio) this.events.onAudio(level)
   }
 
   crashCallback(): string | null {

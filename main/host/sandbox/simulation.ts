@@ -15,6 +15,13 @@ import type { CompiledDriver } from '../compiledDriver.js'
 import { instantiateDriver, type DriverWrapper } from '../driverModule.js'
 import { SessionCore, type SwapResult } from '../sessionCore.js'
 import type { TraceColumns } from '../../contract/trace.js'
+import type { FaultRequest, InspectRequest, InspectResult } from '../../contract/api.js'
+import { inspectMemory } from '../inspect/memoryInspector.js'
+import { inspectRegisters } from '../inspect/registerInspector.js'
+import { RegisterLog } from '../inspect/registerLog.js'
+import { inspectRings } from '../inspect/ringInspector.js'
+import type { AudioTap, FrameTap, TapOptions } from '../inspect/liveTaps.js'
+import { injectLiveFault } from './liveFault.js'
 import { CHUNK_ROWS } from '../../sim/trace/recorder.js'
 import { CRASH, type TraceDelta } from './protocol.js'
 
@@ -29,6 +36,7 @@ export interface RunConfig {
   faults?: StepOf<'fault'>[]
   trace?: boolean
   loopBudgetMs?: number
+  taps?: TapOptions
 }
 
 
@@ -36,6 +44,8 @@ export class SimulationRun {
   /** Shared memory the host reads after a crash: the running callback and the last loop site. */
   readonly crash = new Int32Array(new SharedArrayBuffer(CRASH.SIZE * 4)).fill(-1)
   private readonly session: SessionCore
+  /** Who touched each card register (the register inspector's history); null without VCAP-1. */
+  private readonly registerLog: RegisterLog | null = null
   private readonly names = new Map<string, number>()
   private sentRows = 0
   private sentStrings = 0
@@ -67,6 +77,11 @@ export class SimulationRun {
       crash[CRASH.CALLBACK] = id
     }
     this.session.watchdog.recordSitesIn(crash, CRASH.LOOP_SITE)
+    const card = this.session.card.vcap1
+    if (card !== undefined) {
+      this.registerLog = new RegisterLog(this.session.machine.kernel, this.session.classDriver.invoker)
+      this.registerLog.attach(card)
+    }
   }
 
   start(): void {
@@ -121,6 +136,37 @@ export class SimulationRun {
     this.sentDetails = rec.details.length
     this.schemaSize = size
     return { from, rows, strings, details, schema: schemaChanged ? JSON.stringify(schema) : null }
+  }
+
+  /** A fault from the workbench's panel (liveFault.ts); the FaultResult as JSON. */
+  injectFault(requestJson: string): string {
+    return JSON.stringify(injectLiveFault(this.session, JSON.parse(requestJson) as FaultRequest, this.session.ended))
+  }
+
+  /**
+   * An inspector's view of the card and memory now, without side effects. Memory bytes come as a
+   * Uint8Array for the transfer list.
+   */
+  inspect(requestJson: string): InspectResult {
+    const request = JSON.parse(requestJson) as InspectRequest
+    const card = this.session.card.vcap1 ?? null
+    const timeNs = this.session.machine.kernel.now()
+    if (request.what === 'memory') {
+      try {
+        return { what: 'memory', timeNs, memory: inspectMemory(this.session.machine.memory, card, request.address, request.length) }
+      } catch (error) {
+        return { what: 'none', reason: error instanceof Error ? error.message : String(error) }
+      }
+    }
+    if (card === null) return { what: 'none', reason: `this run's card is '${this.session.card.name}': registers and descriptor rings are the VCAP-1 card's` }
+    if (request.what === 'registers') return { what: 'registers', timeNs, registers: inspectRegisters(card, this.registerLog) }
+    if (request.what === 'rings') return { what: 'rings', timeNs, rings: inspectRings(card, this.session.machine.memory) }
+    return { what: 'none', reason: `nothing to inspect called '${String((request as { what: unknown }).what)}'` }
+  }
+
+  /** Frame previews and audio levels since the last call (null: none, or taps are off). */
+  drainTaps(): { frames: FrameTap[]; audio: AudioTap[] } | null {
+    return this.session.taps?.drain() ?? null
   }
 
   /** Replaces the driver's code under the running session (see hotSwap.ts); returns the result as JSON. */

@@ -3,13 +3,15 @@
  * Runs happen in a vm context with no Node globals, no code generation from strings and no
  * WebAssembly. The simulation bundle is evaluated in it once, each run's driver script per run; a run then
  * advances in slices of wall time, each evaluated with a timeout as the backstop for a loop the loop
- * watchdog cannot see. Between slices the worker ships new trace rows and the report so far, and takes
- * commands (hot swap, pace, pause, stop).
+ * watchdog cannot see. Between slices the worker ships new trace rows, the report so far and the frame
+ * and audio previews, and takes commands (hot swap, pace, pause, stop, faults) and inspectors' questions,
+ * which it also answers for the last run after it ended, until the next run starts.
  */
 import { getHeapStatistics } from 'node:v8'
 import * as vm from 'node:vm'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { SimulationApi, SimulationRun } from './simulation.js'
+import type { InspectResult } from '../../contract/api.js'
 import type { HostMessage, RunMessage, WorkerMessage } from './protocol.js'
 
 const port = parentPort!
@@ -25,8 +27,12 @@ interface Active {
   id: number
   run: SimulationRun
   context: vm.Context
-  holder: { run: SimulationRun; slice: number; until: number }
+  holder: { run: SimulationRun; slice: number; until: number; method: 'inspect' | 'injectFault'; arg: string }
   key: string
+  /** Calls `holder.method(holder.arg)` on the run (an inspector's question, an injected fault). */
+  callScript: vm.Script
+  /** Frame previews or audio levels are on. */
+  taps: boolean
   pace: number
   paused: boolean
   stopRequested: boolean
@@ -38,6 +44,10 @@ interface Active {
 }
 
 let active: Active | null = null
+/** The last run once it ended: inspectors may still look at it until the next run starts. */
+let finished: Active | null = null
+/** Wall ms an inspector's question or a fault injection may take inside the context. */
+const CALL_TIMEOUT_MS = 2000
 /** After a bug check or a cut-short slice the context is not trusted again: the host restarts us. */
 let spent = false
 
@@ -83,6 +93,36 @@ port.on('message', (message: HostMessage) => {
     case 'stop':
       if (active !== null && active.id === message.id) active.stopRequested = true
       return
+    case 'inject': {
+      let result: string
+      if (active === null || active.id !== message.id) result = JSON.stringify({ ok: false, error: 'the run is over', timeNs: finished?.id === message.id ? finished.run.virtualTimeNs() : 0 })
+      else {
+        try {
+          result = String(call(active, 'injectFault', message.request))
+        } catch (error) {
+          result = JSON.stringify({ ok: false, error: `the fault could not be injected: ${String(error)}`, timeNs: active.run.virtualTimeNs() })
+        }
+      }
+      post({ type: 'injected', id: message.id, call: message.call, result })
+      return
+    }
+    case 'inspect': {
+      const a = active !== null && active.id === message.id ? active : finished !== null && finished.id === message.id ? finished : null
+      let result: InspectResult
+      if (a === null) result = { what: 'none', reason: 'the run is no longer in the sandbox: a newer run took its place' }
+      else {
+        // The timeline should have every row up to the moment the answer describes.
+        if (a === active) shipTrace(a)
+        try {
+          result = call(a, 'inspect', message.request) as InspectResult
+        } catch (error) {
+          result = { what: 'none', reason: `the inspector failed: ${String(error)}` }
+        }
+      }
+      const transfer = result.what === 'memory' ? [result.memory.bytes.buffer as ArrayBuffer] : []
+      post({ type: 'inspected', id: message.id, call: message.call, result }, transfer)
+      return
+    }
   }
 })
 
@@ -121,6 +161,8 @@ function makeRealm(): Realm {
 async function startRun(message: RunMessage): Promise<void> {
   let run: SimulationRun
   let context: vm.Context
+  // The previous run's session goes: only the newest run can be inspected.
+  finished = null
   try {
     realm ??= makeRealm()
     realm.runId = message.id
@@ -150,6 +192,8 @@ async function startRun(message: RunMessage): Promise<void> {
     startedVirtual: 0,
     backstopMs: message.backstopMs,
     sliceMs: message.sliceMs,
+    callScript: new vm.Script(`${key}.run[${key}.method](${key}.arg)`, { filename: 'mdwb-call.js' }),
+    taps: message.taps,
   }
   active = a
   const stepScript = new vm.Script(`${key}.run.step(${key}.slice, ${key}.until)`, { filename: 'mdwb-step.js' })
@@ -194,6 +238,7 @@ async function startRun(message: RunMessage): Promise<void> {
   const halted = cut !== null || /"bugcheck":\{/.test(report)
   if (halted) spent = true
   active = null
+  finished = a
   post({ type: 'done', id: a.id, report, cutShort: cut, callback: cut !== null ? a.run.currentCallback() : null })
 }
 
@@ -204,6 +249,18 @@ function evaluate(a: Active, script: vm.Script, until: number): unknown {
   Object.defineProperty(a.context, a.key, { value: a.holder, configurable: true, enumerable: false })
   try {
     return script.runInContext(a.context, { timeout: a.backstopMs })
+  } finally {
+    delete (a.context as Record<string, unknown>)[a.key]
+  }
+}
+
+/** Calls a method of the run inside the context, with a timeout (the context is shared with driver code). */
+function call(a: Active, method: Active['holder']['method'], arg: string): unknown {
+  a.holder.method = method
+  a.holder.arg = arg
+  Object.defineProperty(a.context, a.key, { value: a.holder, configurable: true, enumerable: false })
+  try {
+    return a.callScript.runInContext(a.context, { timeout: CALL_TIMEOUT_MS })
   } finally {
     delete (a.context as Record<string, unknown>)[a.key]
   }
@@ -222,15 +279,23 @@ let lastStatus = 0
 
 /** New trace rows and (now and then) the report so far, to the host; the rows' buffers are transferred. */
 function ship(a: Active, force = false): void {
-  const delta = a.run.drainTrace()
-  if (delta !== null) {
-    const buffers = Object.values(delta.rows).map((column) => (column as Uint8Array).buffer as ArrayBuffer)
-    post({ type: 'trace', id: a.id, delta }, buffers)
+  shipTrace(a)
+  if (a.taps) {
+    const taps = a.run.drainTaps()
+    if (taps !== null) post({ type: 'taps', id: a.id, frames: taps.frames, audio: taps.audio }, taps.frames.map((f) => f.data.buffer as ArrayBuffer))
   }
   const now = performance.now()
   if (!force && now - lastStatus < STATUS_EVERY_MS) return
   lastStatus = now
   post({ type: 'status', id: a.id, status: a.run.status(), virtualTimeNs: a.run.virtualTimeNs() })
+}
+
+function shipTrace(a: Active): void {
+  const delta = a.run.drainTrace()
+  if (delta !== null) {
+    const buffers = Object.values(delta.rows).map((column) => (column as Uint8Array).buffer as ArrayBuffer)
+    post({ type: 'trace', id: a.id, delta }, buffers)
+  }
 }
 
 function sleep(ms: number): Promise<void> {

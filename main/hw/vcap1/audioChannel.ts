@@ -142,6 +142,13 @@ export class AudioChannel {
     return Math.min(100, Math.round((Math.max(0, level) / this.fifoFrames) * 100))
   }
 
+  /** AUD_POSITION as a read would see it now, without the flush or the jitter fault's draw (for inspectors). */
+  peekPosition(): number {
+    if (!this.descHeld) return 0
+    const frames = Math.min(this.chunkFrames, Math.max(0, this.produced(this.kernel.now()) - this.chunkFirst))
+    return Math.floor((frames * this.frameBytes) / AUDIO_BURST_BYTES) * AUDIO_BURST_BYTES
+  }
+
   /** AUD_POSITION: bytes written into the current descriptor, in whole bursts. Flushes them to memory. */
   readPosition(): number {
     if (!this.descHeld) return 0

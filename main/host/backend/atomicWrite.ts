@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, rename, unlink } from 'node:fs/promises'
+import * as path from 'node:path'
+
+/** Temp files of an atomic write: hidden, in the target's own folder (a rename never crosses file systems). */
+export const TEMP_SUFFIX = '.mdwb-tmp'
+
+/**
+ * Writes `content` to `file` so that a crash leaves either the old file or the new one, never a torn
+ * one: write a temp file in the same folder, fsync it, rename it over the target, fsync the folder
+ * (so the rename itself survives a power cut).
+ */
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<number> {
+  const dir = path.dirname(file)
+  await mkdir(dir, { recursive: true })
+  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`)
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+  try {
+    const handle = await open(temp, 'wx', 0o644)
+    try {
+      await handle.writeFile(bytes)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+  } catch (error) {
+    await unlink(temp).catch(() => {})
+    throw error
+  }
+  await syncFolder(dir)
+  return bytes.byteLength
+}
+
+/** fsync of a directory; Windows cannot open one for it, and there the rename is already durable enough. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle
+  try {
+    handle = await open(dir, 'r')
+    await handle.sync()
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw error
+  } finally {
+    await handle?.close()
+  }
+}

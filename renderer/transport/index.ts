@@ -1,0 +1,2 @@
+export { connect, transportKind, type TransportKind } from './connect'
+export type { BackendClient } from '../../main/contract/rpc.js'
