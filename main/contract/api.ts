@@ -161,6 +161,8 @@ export interface RunInfo {
   origin: 'run' | 'replay' | 'file'
   /** The run this one replays (its diff is against it). */
   replayOf: number | null
+  /** What opening a trace file found odd (events skipped, unknown phases), for the page to show. */
+  warnings?: string[]
 }
 
 export type RunStarted = { ok: true; run: RunInfo } | { ok: false; problems: Problem[] }

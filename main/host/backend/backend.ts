@@ -242,7 +242,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
     async openTrace(file) {
       const abs = path.resolve(current?.root ?? options.projectsFolder, requireString(file, 'the trace file'))
       const imported = await readChromeTraceFile(abs)
-      const kept = runs.keep({ ...imported.about, startedAt: Date.now(), origin: 'file', replayOf: null }, imported.trace, null)
+      const kept = runs.keep({ ...imported.about, startedAt: Date.now(), origin: 'file', replayOf: null, warnings: imported.warnings.slice(0, 100) }, imported.trace, null)
       emit('runStarted', kept.info)
       for (const chunk of recorderChunks(kept.info.runId, imported.trace)) emit('trace', chunk, { transfer: true })
       return kept.info

@@ -233,10 +233,18 @@ export class RunManager {
 
   catchUp(emit: Emit): void {
     const live = this.live
-    if (live === null) return
-    emit('runStarted', live.kept.info)
-    for (const chunk of recorderChunks(live.runId, live.run.trace)) emit('trace', chunk, { transfer: true })
-    emit('status', this.status(live))
+    if (live !== null) {
+      emit('runStarted', live.kept.info)
+      for (const chunk of recorderChunks(live.runId, live.run.trace)) emit('trace', chunk, { transfer: true })
+      emit('status', this.status(live))
+      return
+    }
+    // No run going on: a reloaded page finds the last run it was looking at, trace and problems.
+    const last = this.kept.findLast((k) => k.trace !== null)
+    if (last === undefined || last.trace === null) return
+    emit('runStarted', last.info)
+    for (const chunk of recorderChunks(last.info.runId, last.trace)) emit('trace', chunk, { transfer: true })
+    if (last.report !== null) emit('runEnded', { runId: last.info.runId, report: last.report, problems: last.problems, comparison: null })
   }
 
   /** A kept run's trace for an export: a running run's trace as it is now. */

@@ -244,8 +244,22 @@ describe('runs through the backend', () => {
     const rows = (p: Page) => p.events.of('trace').filter((c) => c.runId === runId).reduce((n, c) => n + c.rows.ts.length, 0)
     expect(rows(page)).toBe(a.report.traceEvents)
     expect(rows(second)).toBe(a.report.traceEvents)
-    expect(third.events.all).toEqual([])
+    // The detached page got only the catch-up on the run before (sent as it attached), nothing of this one.
+    expect(third.events.all.filter((e) => (e.payload as { runId?: number }).runId === runId)).toEqual([])
     second.detach()
+  })
+
+  it('gives a page that connects after a run ended (a reloaded page) that run: its trace and its end', async () => {
+    const started = await api.run({ speed: 'fast', duration: '200ms' })
+    if (!started.ok) throw new Error(JSON.stringify(started.problems))
+    const { runId } = started.run
+    const end = await ended(runId)
+    const reloaded = connectPage(backend)
+    const again = await reloaded.events.waitFor('runEnded', (e) => e.runId === runId)
+    expect(again.report).toEqual(end.report)
+    expect(reloaded.events.of('runStarted').map((r) => r.runId)).toEqual([runId])
+    expect(reloaded.events.of('trace').reduce((n, c) => n + c.rows.ts.length, 0)).toBe(end.report.traceEvents)
+    reloaded.detach()
   })
 
   it('catches up a page that connects in the middle of a run, and exports a running run as it is', async () => {

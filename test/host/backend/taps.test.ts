@@ -100,7 +100,7 @@ describe('live taps through the backend', () => {
     const exported = await api.exportRun({ kind: 'chrome-json', runId: audioRunId })
     if (!exported.ok) throw new Error(exported.error)
     const opened = await api.openTrace(exported.path)
-    expect(opened).toMatchObject({ origin: 'file', replayOf: null, driver: 'driver.ts', scenario: 'audio-capture', seed: 1 })
+    expect(opened).toMatchObject({ origin: 'file', replayOf: null, driver: 'driver.ts', scenario: 'audio-capture', seed: 1, warnings: [] })
     const chunks = page.events.of('trace').filter((c) => c.runId === opened.runId)
     expect(chunks[0].schema).not.toBeNull()
     expect(chunks.reduce((n, c) => n + c.rows.ts.length, 0)).toBeGreaterThan(500)
@@ -108,7 +108,8 @@ describe('live taps through the backend', () => {
     // A trace opened from a file compares with the runs of the session (it has no report: its frames are the run's).
     expect(comparison).toMatchObject({ before: audioRunId, after: opened.runId, diff: { findings: [], bugcheck: { before: null, after: null } } })
     expect(comparison.diff.frames.after).toEqual(comparison.diff.frames.before)
-    expect(comparison.text).toMatch(/^ {2}replay: /)
+    expect(comparison.diff.identical).toBe(true)
+    expect(comparison.text).toBe('  replay: identical to the previous run')
     expect((await api.runs()).find((r) => r.run.runId === opened.runId)?.report).toBeNull()
     await expect(api.openTrace('nowhere.json')).rejects.toThrow(/cannot open .*nowhere\.json/)
   })
