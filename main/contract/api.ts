@@ -301,6 +301,8 @@ export interface RingView {
   tail: number
   running: boolean
   descriptors: DescriptorView[]
+  /** Why there are no descriptors although the ring is programmed (its memory was freed, ...). */
+  note?: string
 }
 
 export interface MemoryRegion {

@@ -363,6 +363,9 @@ describe('inspectors', () => {
     await live.run.result
     const after = registers(await live.run.inspect({ what: 'registers', runId: 0 }))
     expect(field(after.get('VID_STATUS')!, 'HALTED')).toBe(1)
+    // The scenario stopped the device: the rings' memory is gone, and the inspector says so instead of parsing freed memory.
+    const ended = rings(await live.run.inspect({ what: 'rings', runId: 0 }))
+    expect(ended[0]).toMatchObject({ descriptors: [], note: expect.stringMatching(/ring's memory at 0x[0-9a-f]+ is not allocated/) })
 
     // An ISR that throws once frames flow: the machine halts, and its state stays inspectable.
     const broken = VCAP1.replace('export function ServiceHigh(ext: DEVICE_EXTENSION): void {', 'let serviced = 0\nexport function ServiceHigh(ext: DEVICE_EXTENSION): void {\n  if (++serviced === 5) throw new Error("boom")')

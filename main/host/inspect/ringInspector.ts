@@ -26,6 +26,14 @@ export function inspectRings(card: Vcap1Card, memory: PhysicalMemory): RingView[
 }
 
 function ringView(channel: 'video' | 'audio', ring: DescriptorRing, running: boolean, memory: PhysicalMemory): RingView {
+  const header = { channel, base: ring.base, entries: ring.count, head: ring.head, tail: ring.tail, running }
+  // After the device stopped, the ring registers still point at memory the driver gave back: reading
+  // it would show bus noise (all ones) as if it were descriptors.
+  const home = ring.count > 0 ? memory.allocationAt(ring.base) : null
+  if (ring.count > 0 && (home === null || home.freed)) {
+    const why = home === null ? 'is not allocated (freed when the device stopped, or never allocated)' : `was freed (allocation ${home.id}, ${home.owner})`
+    return { ...header, descriptors: [], note: `the ring's memory at 0x${ring.base.toString(16)} ${why}` }
+  }
   const raw = new Uint8Array(ring.count * DESCRIPTOR.SIZE)
   if (raw.length > 0) memory.read(ring.base, raw)
   const view = new DataView(raw.buffer)
@@ -51,5 +59,5 @@ function ringView(channel: 'video' | 'audio', ring: DescriptorRing, running: boo
       wbStatus,
     })
   }
-  return { channel, base: ring.base, entries: ring.count, head: ring.head, tail: ring.tail, running, descriptors }
+  return { ...header, descriptors }
 }

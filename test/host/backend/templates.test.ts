@@ -40,10 +40,12 @@ describe('templates', () => {
     })
   }
 
-  it("vcap1: the template's example scenario file runs cleanly too", async () => {
-    await api.openProject(path.join(ws.dir, 'vcap1'))
-    const end = await runToEnd('scenarios/lost-interrupts.json')
-    expect({ result: end.report.result, problems: end.problems }).toEqual({ result: 'pass', problems: [] })
-    expect(end.report.frames.delivered).toBeGreaterThan(25)
-  })
+  for (const file of ['scenarios/lost-interrupts.json', 'scenarios/video-and-audio.json']) {
+    it(`vcap1: the template's scenario file ${file} runs cleanly too`, async () => {
+      await api.openProject(path.join(ws.dir, 'vcap1'))
+      const end = await runToEnd(file)
+      expect({ result: end.report.result, problems: end.problems }).toEqual({ result: 'pass', problems: [] })
+      expect(end.report.frames.delivered).toBeGreaterThan(25)
+    })
+  }
 })
