@@ -1,0 +1,56 @@
+import type { PresetInfo, ProjectFile } from '../../main/contract/api.js'
+
+/**
+ * What the toolbar offers for a run: the scenario (a preset of the backend, or a scenario file of the
+ * project), and the step size of a paused run.
+ */
+
+export interface ScenarioOption {
+  /** What RunRequest.scenario gets: a preset name or a project-relative path. */
+  value: string
+  label: string
+  group: 'Presets' | 'Project'
+  description: string
+}
+
+/** Presets first, then the project's scenario files; the current choice is kept even if neither lists it. */
+export function scenarioOptions(presets: readonly PresetInfo[], files: readonly ProjectFile[], current: string | null): ScenarioOption[] {
+  const out: ScenarioOption[] = presets.map((p) => ({ value: p.name, label: p.name, group: 'Presets', description: p.description }))
+  for (const f of files) if (f.kind === 'scenario') out.push({ value: f.path, label: f.path, group: 'Project', description: `scenario file ${f.path}` })
+  if (current !== null && current !== '' && !out.some((o) => o.value === current)) {
+    out.push({ value: current, label: current, group: current.endsWith('.json') ? 'Project' : 'Presets', description: 'from workbench.json' })
+  }
+  return out
+}
+
+export interface StepOption {
+  ns: number
+  label: string
+}
+
+/** Step sizes: from a tenth of a millisecond to a few frames at 30 fps. */
+export const STEP_OPTIONS: readonly StepOption[] = [
+  { ns: 100_000, label: '100 µs' },
+  { ns: 1_000_000, label: '1 ms' },
+  { ns: 10_000_000, label: '10 ms' },
+  { ns: 33_333_333, label: '1 frame at 30 fps (33.3 ms)' },
+  { ns: 100_000_000, label: '100 ms' },
+]
+
+export const DEFAULT_STEP_NS = 1_000_000
+
+/** A seed from the seed box: a non-negative integer below 2^32. */
+export function parseSeed(text: string): number {
+  const s = text.trim()
+  if (!/^\d+$/.test(s)) throw new Error(`seed: "${text}" is not a whole number`)
+  const n = Number(s)
+  if (n > 0xffffffff) throw new Error(`seed: ${s} is larger than 4294967295`)
+  return n
+}
+
+/** A duration as workbench.json and RunRequest.duration take it ("2s", "500ms", "1.5s", "10m"), checked. */
+export function checkDuration(text: string): string {
+  const s = text.trim().replace(/\s+/g, '')
+  if (!/^\d+(\.\d+)?(ns|us|µs|ms|s|m)$/.test(s) || Number.parseFloat(s) <= 0) throw new Error(`duration: "${text}" should look like 2s, 500ms or 1.5s`)
+  return s
+}
