@@ -201,7 +201,7 @@ export interface TraceChunk {
   /** Index of the first row. */
   from: number
   rows: TraceColumns
-  /** Strings interned since the previous chunk (they follow the ones sent before). */
+  /** Strings interned since the previous chunk (they follow the ones sent before); the first chunk's start at id 0, the empty string. */
   strings: string[]
   /** Detail objects (findings, debug prints) recorded since the previous chunk, in order. */
   details: unknown[]

@@ -28,7 +28,8 @@ export class RunTraces {
 
   /** Starts (or restarts) the trace of a run with an empty store. */
   begin(runId: number): RunTrace {
-    const t: RunTrace = { runId, store: new TraceStore(), details: [], missingRows: 0 }
+    // The backend's first chunk carries the whole string table from id 0 (''): start the store empty.
+    const t: RunTrace = { runId, store: new TraceStore(undefined, []), details: [], missingRows: 0 }
     this.runs.delete(runId)
     this.runs.set(runId, t)
     while (this.runs.size > this.keep) {

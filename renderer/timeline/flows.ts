@@ -34,6 +34,11 @@ export class FlowIndex {
   maxSegment = 0
   private readonly byId = new Map<number, number>()
 
+  /** The chain of flow `id`, or -1. */
+  chainOf(id: number): number {
+    return this.byId.get(id) ?? -1
+  }
+
   /** Records a FlowStart, FlowStep or FlowEnd row. */
   add(kind: number, track: number, ts: number, id: number, row: number): void {
     let c = this.byId.get(id)

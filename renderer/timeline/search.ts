@@ -1,9 +1,11 @@
 import { lowerBound, upperBound } from './columns.js'
+import { bindDepth } from './render.js'
 import type { TraceStore } from './traceStore.js'
 
 /**
  * Finding events: by a substring of their name (case-insensitive), or by SRB id (the async span with
- * that id, and every event whose argument layout has a field named 'srb' with that value). Results are
+ * that id, every event whose argument layout has a field named 'srb' with that value, the marks in
+ * the span, and the slices the SRB's flow passes through). Results are
  * ordered by (time, row), so next/previous step through events at equal times too. Search is a user
  * action, not a frame: it scans the indexes, starting from the current time.
  */
@@ -84,8 +86,41 @@ function scan(key: Float64Array, row: Uint32Array, n: number, from: SearchFrom, 
   }
 }
 
+/**
+ * What an SRB search finds besides events that carry the id: the marks inside the SRB's span
+ * (delivered, ReadyForNext) and the slices its flow passes through (the callback that received it,
+ * the DMA of its buffer, the ISR, the completion), so stepping through the hits follows the SRB.
+ */
+function srbTrail(store: TraceStore, id: number): SearchHit[] {
+  const out: SearchHit[] = []
+  for (const tr of store.tracks) {
+    const a = tr.async
+    for (let s = 0; s < a.n; s++) {
+      if (a.id[s] !== id) continue
+      for (let j = a.instHead[s]; j >= 0; j = a.instNext[j]) out.push({ row: a.instRow[j], track: tr.index, ts: a.instTs[j] })
+    }
+  }
+  const f = store.flows
+  const c = f.chainOf(id)
+  if (c < 0) return out
+  for (let p = f.head[c]; p >= 0; p = f.next[p]) {
+    const tr = store.tracks[f.track[p]]
+    const ts = f.ts[p]
+    const lane = tr?.slices[bindDepth(tr, ts)]
+    const i = lane === undefined ? -1 : lane.countStartingBy(ts) - 1
+    out.push(lane !== undefined && i >= 0 && lane.start[i] === ts ? { row: lane.row[i], track: tr.index, ts } : { row: f.row[p], track: f.track[p], ts })
+  }
+  return out
+}
+
 /** The next (dir 1) or previous (dir -1) match from `from`, or null. */
 export function findNext(store: TraceStore, query: SearchQuery, from: SearchFrom, dir: 1 | -1 = 1): SearchHit | null {
+  if (query.kind === 'srb') {
+    // An SRB has a handful of hits: take them all and step through them in order.
+    const hits = findAll(store, query)
+    if (dir > 0) return hits.find((h) => beyond(h.ts, h.row, from, 1)) ?? null
+    return hits.findLast((h) => beyond(h.ts, h.row, from, -1)) ?? null
+  }
   const m = matcher(store, query)
   let best: SearchHit | null = null
   const offer = (ts: number, row: number, track: number): boolean => {
@@ -119,6 +154,14 @@ export function findAll(store: TraceStore, query: SearchQuery, limit = Infinity)
     const a = tr.async
     for (let s = 0; s < a.n; s++) if (m.span(a.name[s], a.id[s])) out.push({ row: a.beginRow[s], track: t, ts: a.beginTs[s] })
     for (let j = 0; j < a.instN; j++) if (m.event(a.instName[j], a.instRow[j])) out.push({ row: a.instRow[j], track: t, ts: a.instTs[j] })
+  }
+  if (query.kind === 'srb') {
+    const seen = new Set(out.map((h) => h.row))
+    for (const h of srbTrail(store, query.id)) {
+      if (seen.has(h.row)) continue
+      seen.add(h.row)
+      out.push(h)
+    }
   }
   out.sort((x, y) => x.ts - y.ts || x.row - y.row)
   return out.length > limit ? out.slice(0, limit) : out

@@ -95,12 +95,16 @@ export class Viewport {
     this.clamp()
   }
 
-  /** Keeps the scale within limits and the view's middle within the data. */
+  /**
+   * Keeps the scale within limits and the view on the data: zoomed in, the view stays inside the
+   * data (no empty time before the trace starts or after it ends); zoomed out past the data, the
+   * whole of it stays in view.
+   */
   clamp(): void {
     this.nsPerPx = this.clampScale(this.nsPerPx)
-    const half = this.spanNs / 2
-    const lo = this.boundsStart - half
-    const hi = this.boundsEnd - half
+    const last = this.boundsEnd - this.spanNs
+    const lo = Math.min(this.boundsStart, last)
+    const hi = Math.max(this.boundsStart, last)
     if (this.startNs < lo) this.startNs = lo
     if (this.startNs > hi) this.startNs = hi
   }

@@ -24,8 +24,9 @@ export function scenarioPointer(message: string): string {
   let pointer = ''
   const step = /^step (\d+(?:\.\d+)*)/.exec(message)
   if (step) pointer = `/steps/${step[1].split('.').map((n) => Number(n) - 1).join('/steps/')}`
-  const field = /field '([^']+)'/.exec(message)
   const missing = /is missing '([^']+)'|has an unknown field '([^']+)'/.exec(message)
+  // "has an unknown field 'x'" also reads as "field 'x'": count it once.
+  const field = /(?<!unknown )field '([^']+)'/.exec(message)
   if (field) pointer += `/${field[1].split('.').join('/')}`
   if (missing) pointer += `/${missing[1] ?? missing[2]}`
   return pointer

@@ -202,5 +202,7 @@ describe('projects', () => {
       },
     ])
     expect(await api.checkScenario('{"name":"ok","steps":[{"op":"start-device"}]}', 'ok.json')).toEqual([])
+    const unknown = await api.checkScenario('{"name":"ok",\n "bogus": 1,\n "steps":[{"op":"start-device"}]}', 'u.json')
+    expect(unknown).toMatchObject([{ code: '/bogus', location: { file: 'u.json', line: 2 } }])
   })
 })

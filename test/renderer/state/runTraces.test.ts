@@ -4,7 +4,7 @@ import { RunTraces } from '../../../renderer/state/runTraces.js'
 import { TraceStore, viewColumns } from '../../../renderer/timeline/traceStore.js'
 import { vcap1Trace } from '../timeline/vcap1Trace.js'
 
-/** The recorded VCAP-1 trace cut into `trace` events as the backend sends them (schema and strings with the first). */
+/** The recorded VCAP-1 trace cut into `trace` events as the backend sends them (schema, and strings from id 0, with the first). */
 async function events(runId: number, size: number): Promise<{ chunks: TraceChunk[]; reference: TraceStore }> {
   const t = await vcap1Trace()
   const reference = new TraceStore(t.schema, t.strings)
@@ -16,7 +16,7 @@ async function events(runId: number, size: number): Promise<{ chunks: TraceChunk
       runId,
       from,
       rows: viewColumns(t.columns, from, Math.min(t.count, from + size)),
-      strings: first ? t.strings.slice(1) : [],
+      strings: first ? [...t.strings] : [],
       details: [],
       schema: first ? t.schema : null,
     })
@@ -63,5 +63,24 @@ describe('run traces', () => {
     expect(traces.runIds).toEqual([2, 3])
     expect(traces.get(1)).toBeUndefined()
     expect(traces.get(null)).toBeUndefined()
+  })
+})
+
+describe('run traces fed by the backend', () => {
+  it('names every row as the recorder named it (string ids line up with the backend chunks)', async () => {
+    const { recorderChunks } = await import('../../../main/host/backend/traceChunks.js')
+    const { compileDriver } = await import('../../../main/host/compile.js')
+    const { Session } = await import('../../../main/host/session.js')
+    const { buildPreset } = await import('../../../main/client/scenario/presets.js')
+    const r = await compileDriver('examples/vcap1-capture.ts')
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const session = new Session({ driver: r.driver, scenario: buildPreset('capture', { durationNs: 2e8 }), timeLimitNs: 60e9 })
+    session.run()
+    const rec = session.machine.kernel.trace
+    const traces = new RunTraces()
+    for (const chunk of recorderChunks(9, rec)) traces.ingest(chunk)
+    const store = traces.get(9)!.store
+    const c = rec.columns()
+    for (let i = 0; i < rec.count; i += 97) expect(store.describe(i)?.name).toBe(rec.strings.get(c.name[i]))
   })
 })

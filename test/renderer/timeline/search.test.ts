@@ -69,7 +69,7 @@ describe('search', () => {
     expect(findNext(s, q, { ts: mid.ts, row: -1 }, -1)).toEqual([...all].reverse().find((h) => h.ts < mid.ts))
   })
 
-  it('finds an SRB by id: its lifetime on the queue, and every event with that srb argument', async () => {
+  it('finds an SRB by id: its lifetime on the queue, its marks, every event with that srb argument, and the slices its flow passes through', async () => {
     const { t, s } = await setup()
     const c = t.columns
     const srbField = t.schema.argLayouts.map((l) => l.fields.findIndex((f) => f.name === 'srb'))
@@ -81,8 +81,17 @@ describe('search', () => {
         if (!SEARCHED.has(c.kind[i])) continue
         const f = srbField[c.args[i]]
         const arg = f === 0 ? c.a0[i] : f === 1 ? c.a1[i] : f === 2 ? c.a2[i] : NaN
-        if ((c.kind[i] === EventKind.AsyncBegin && c.x[i] === id) || arg === id) want.push(i)
+        if (((c.kind[i] === EventKind.AsyncBegin || c.kind[i] === EventKind.AsyncInstant) && c.x[i] === id) || arg === id) want.push(i)
       }
+      // The flow's points bind to the deepest slice starting at the same (track, time).
+      for (let i = 0; i < t.count; i++) {
+        if (c.x[i] !== id || c.kind[i] < EventKind.FlowStart) continue
+        let bound = -1
+        for (let j = 0; j < t.count; j++) if (c.kind[j] === EventKind.Slice && c.track[j] === c.track[i] && c.ts[j] === c.ts[i] && (bound < 0 || c.depth[j] > c.depth[bound])) bound = j
+        const hit = bound >= 0 ? bound : i
+        if (!want.includes(hit)) want.push(hit)
+      }
+      expect(want.length).toBeGreaterThan(1)
       const got = findAll(s, { kind: 'srb', id })
       expect(got.map((h) => h.row)).toEqual(sorted(want, t))
       expect(got[0].row).toBe(data.beginRow[k])
