@@ -471,7 +471,9 @@ export class Workbench {
         this.adoptRun(r.run)
         if (r.mode === 'swap') this.notify('info', `Hot swap was not possible, replaying as run ${r.run.runId}`)
         else this.notify('info', `Replaying as run ${r.run.runId}`)
-      } else if (r.swap !== undefined) this.onSwapped(this.currentRunId ?? -1, r.swap)
+      }
+      // A swap (done or refused) is told by the backend's `swapped` event, which reaches this page
+      // too: a notice from the answer as well would show it twice.
       return true
     } catch (e) {
       this.fail('Reload failed', e)

@@ -88,11 +88,6 @@ export class FlowIndex {
     this.byTime.settle()
   }
 
-  /** The chain of flow id `id`, or -1. */
-  chainOf(id: number): number {
-    return this.byId.get(id) ?? -1
-  }
-
   /** Calls `fn` with each chain that has a point at exactly (track, ts). */
   chainsAt(track: number, ts: number, fn: (chain: number) => void): void {
     const t = this.byTime

@@ -151,7 +151,10 @@ export class ScriptedBackend implements BackendApi {
       this.sink?.emit('runStarted', run)
       return { mode, ok: true, problems: [], run }
     }
-    return { mode, ok: true, problems: [], swap: { ok: true, error: null, replaced: ['DriverEntry'], kept: [], timeNs: 5e6 } }
+    // As the real backend (main/host/backend/runs.ts): every swap is also told as a `swapped` event.
+    const swap = { ok: true, error: null, replaced: ['DriverEntry'], kept: [], timeNs: 5e6 }
+    this.sink?.emit('swapped', { runId: this.runId, result: swap })
+    return { mode, ok: true, problems: [], swap }
   }
 
   async injectFault(): Promise<FaultResult> {

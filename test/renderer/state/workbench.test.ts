@@ -61,6 +61,7 @@ function chunk(runId: number, from: number, ts: number[], schema: TraceSchema | 
     a1: new Float64Array(n),
     a2: new Float64Array(n),
   }
+  // As the backend sends them: the first chunk's strings start with '' at id 0, so name 1 is its second.
   return { runId, from, rows, strings, details: [], schema }
 }
 
@@ -217,14 +218,14 @@ describe('the workbench store', () => {
     await wb.run()
     await settle()
     const v0 = wb.trace.version
-    backend.sink?.emit('trace', chunk(1, 0, [0, 10, 20], SCHEMA, ['callback']))
+    backend.sink?.emit('trace', chunk(1, 0, [0, 10, 20], SCHEMA, ['', 'callback']))
     backend.sink?.emit('trace', chunk(1, 3, [30, 40]))
     await settle()
     expect(wb.currentTrace?.store.rowCount).toBe(5)
     expect(wb.currentTrace?.store.describe(4)).toMatchObject({ name: 'callback', trackName: 'CPU 0', ts: 40 })
     expect(wb.trace.version).toBe(v0 + 2)
     // Another run's rows go to its own store and do not redraw this one.
-    backend.sink?.emit('trace', chunk(9, 0, [5], SCHEMA, ['x']))
+    backend.sink?.emit('trace', chunk(9, 0, [5], SCHEMA, ['', 'x']))
     await settle()
     expect(wb.trace.version).toBe(v0 + 2)
     expect(wb.traces.get(9)?.store.rowCount).toBe(1)
