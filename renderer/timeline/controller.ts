@@ -164,13 +164,23 @@ export class TimelineController {
    * Finds the next (dir 1) or previous (dir -1) match after the selection (or the cursor, or the
    * start), selects it and brings it into view. Returns it, or null when there is none.
    */
-  find(query: SearchQuery, dir: 1 | -1 = 1): SearchHit | null {
+  /**
+   * The next (previous) match after the selection, or the cursor; past the last (first) match it
+   * wraps to the first (last), as an editor's find does, and says so in `wrapped`.
+   */
+  find(query: SearchQuery, dir: 1 | -1 = 1): (SearchHit & { wrapped: boolean }) | null {
     this.sync()
     const from =
       this.selection >= 0 ? { ts: this.store.rowTs(this.selection), row: this.selection } : { ts: this.cursorNs ?? (dir > 0 ? -Infinity : Infinity), row: -1 }
-    const hit = findNext(this.store, query, from, dir)
-    if (hit !== null) this.jumpToRow(hit.row)
-    return hit
+    let hit = findNext(this.store, query, from, dir)
+    let wrapped = false
+    if (hit === null && (from.ts !== (dir > 0 ? -Infinity : Infinity) || from.row >= 0)) {
+      hit = findNext(this.store, query, { ts: dir > 0 ? -Infinity : Infinity, row: -1 }, dir)
+      wrapped = hit !== null
+    }
+    if (hit === null) return null
+    this.jumpToRow(hit.row)
+    return { ...hit, wrapped }
   }
 
   /** Selects a row (-1 clears) and tells the host. */

@@ -16,7 +16,8 @@ import { join } from 'node:path'
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
 import { startServer, type WebServer } from '../../main/server.js'
 import { findElectron } from '../../scripts/electronBinary.mjs'
-import { ensureRendererBuilt, root } from '../../scripts/rendererBuild.mjs'
+import { root } from '../../scripts/rendererBuild.mjs'
+import { ensureRendererBuiltLocked } from './buildLock.js'
 
 export type LauncherKind = 'web' | 'electron'
 
@@ -68,7 +69,7 @@ export function webLauncher(): AppLauncher {
   return {
     kind: 'web',
     async launch(options = {}) {
-      ensureRendererBuilt()
+      await ensureRendererBuiltLocked()
       const dirs = folders(options)
       let server: WebServer | null = null
       try {

@@ -150,6 +150,21 @@ describe('TimelineController', () => {
     expect(events.selected.map((e) => e[0])).toEqual([first.row, second.row, first.row])
   })
 
+  it('wraps a search past the last match to the first, and says so', async () => {
+    const { c } = await setup()
+    const q = parseQuery('SRB_READ_DATA')!
+    const first = c.find(q)!
+    expect(first.wrapped).toBe(false)
+    const last = c.find(q, -1)!
+    expect(last.wrapped).toBe(true)
+    expect(last.ts).toBeGreaterThan(first.ts)
+    expect(c.selection).toBe(last.row)
+    const again = c.find(q)!
+    expect(again).toMatchObject({ row: first.row, wrapped: true })
+    expect(c.find(parseQuery('no such event anywhere')!)).toBeNull()
+    expect(c.selection).toBe(first.row)
+  })
+
   it('describes the hovered event in a tooltip', async () => {
     const { store, c } = await setup()
     const tr = store.tracks.find((x) => x.info.name === 'CPU 0')!
