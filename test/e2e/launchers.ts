@@ -17,6 +17,7 @@ import { _electron, chromium, type Browser, type ElectronApplication, type Page 
 import { startServer, type WebServer } from '../../main/server.js'
 import { findElectron } from '../../scripts/electronBinary.mjs'
 import { root } from '../../scripts/rendererBuild.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js'
 import { ensureRendererBuiltLocked } from './buildLock.js'
 
 export type LauncherKind = 'web' | 'electron'
@@ -47,10 +48,6 @@ export interface AppLauncher {
   dispose(): Promise<void>
 }
 
-/** Debian's Chromium (Playwright's own browsers are never downloaded here). */
-export const CHROMIUM_PATH = process.env['MDWB_CHROMIUM'] || '/usr/bin/chromium'
-/** Flags that keep Chromium from trying to reach the internet and from needing a GPU or a sandbox in the container. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
 function folders(options: LaunchOptions): { stateDir: string; projectsFolder: string; cleanup: () => void } {
   const made = options.stateDir === undefined || options.projectsFolder === undefined ? mkdtempSync(join(tmpdir(), 'mdwb-e2e-')) : null

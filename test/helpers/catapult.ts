@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js'
 
 /**
  * A harness running the Catapult trace viewer (chrome://tracing's importer) in headless Chromium.
@@ -10,19 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core'
  * listed in .ci/apt-packages. Nothing is downloaded.
  */
 
-export const CHROMIUM_PATH = '/usr/bin/chromium'
 export const CATAPULT_DIR = '/usr/share/go-1.19/src/cmd/trace/static'
 const CATAPULT_FILES = ['trace_viewer_full.html', 'webcomponents.min.js']
-
-/** Flags for a quiet, deterministic headless Chromium inside containers and CI. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 
 /** Why the browser harness cannot run here, or null when it can (for describe.skipIf). */
 export function browserHarnessMissing(): string | null {
