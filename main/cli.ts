@@ -22,6 +22,7 @@ import { parseDuration } from './sim/time.js'
 import { compileDriver, formatCompileErrors, type CompiledDriver } from './host/compile.js'
 import { exportChromeTrace } from './host/export/chromeTrace.js'
 import { exportSrbCsv } from './host/export/srbCsv.js'
+import { findingTotal } from './contract/report.js'
 import { formatSummary, type RunReport } from './host/report.js'
 import { resolveScenario } from './host/scenarioSource.js'
 import { LiveRunner, type ReloadMode } from './host/liveRunner.js'
@@ -303,7 +304,7 @@ async function checkCommand(args: string[]): Promise<number> {
   const width = Math.max(...rows.map((r) => r.preset.length))
   console.log(`${'preset'.padEnd(width)}  result  frames  dropped  findings  notes`)
   for (const r of rows) {
-    const findings = Object.values(r.report.findingCounts).reduce((a, b) => a + b, 0)
+    const findings = findingTotal(r.report)
     const note = r.result === 'skip' ? (r.report.run.reason ?? '') : r.report.failures.join('; ')
     console.log(`${r.preset.padEnd(width)}  ${r.result.padEnd(6)}  ${String(r.report.frames.delivered).padStart(6)}  ${String(r.report.frames.dropped).padStart(7)}  ${String(findings).padStart(8)}  ${note}`)
   }

@@ -54,6 +54,8 @@ export interface RunReport {
   verifier: Finding[]
   /** Findings per rule, including those beyond the listing cap. */
   findingCounts: Record<string, number>
+  /** Findings of severity error, including those beyond the listing cap (absent in reports of older versions). */
+  verifierErrors?: number
   bugcheck: null | { code: string; name: string; message: string; callback: string | null; location: SourceLocation | null; stack: string | null; timeNs: number }
   expectations: ExpectationResult[]
   debugOutput: { timeNs: number; text: string }[]
@@ -108,4 +110,14 @@ export interface RunDiff {
   /** Finding counts per rule that changed. */
   findings: { rule: string; before: number; after: number }[]
   bugcheck: { before: string | null; after: string | null }
+}
+
+/** All findings of a run, listed or only counted. */
+export function findingTotal(r: RunReport): number {
+  return Math.max(Object.values(r.findingCounts).reduce((a, b) => a + b, 0), r.verifier.length)
+}
+
+/** Findings of severity error, listed or only counted (for an older report: the listed ones). */
+export function errorFindingTotal(r: RunReport): number {
+  return r.verifierErrors ?? r.verifier.filter((f) => f.severity === 'error').length
 }

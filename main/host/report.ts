@@ -1,4 +1,4 @@
-import type { RunReport } from '../contract/report.js'
+import { errorFindingTotal, findingTotal, type RunReport } from '../contract/report.js'
 import type { BugcheckInfo, SourceLocation } from '../sim/bugcheck.js'
 import { formatDuration } from '../sim/time.js'
 
@@ -31,9 +31,9 @@ export function formatSummary(r: RunReport): string {
   if (r.audio.buffers > 0) lines.push(`  audio: ${r.audio.buffers} buffers, ${r.audio.bytes} bytes`)
   lines.push(`  SRBs: ${r.srbs.total} total, ${r.srbs.completed} completed, ${r.srbs.cancelled} cancelled, ${r.srbs.timedOut} timed out, ${r.srbs.outstanding} outstanding`)
   if (r.interrupts.raised > 0) lines.push(`  interrupts: ${r.interrupts.raised} raised, ${r.interrupts.claimed} claimed, ${r.interrupts.spurious} spurious`)
-  const errors = r.verifier.filter((f) => f.severity === 'error').length
-  const total = Object.values(r.findingCounts).reduce((a, b) => a + b, 0)
-  lines.push(`  verifier: ${total} finding(s)${total ? `, ${errors} listed error(s)` : ''}`)
+  const errors = errorFindingTotal(r)
+  const total = findingTotal(r)
+  lines.push(`  verifier: ${total} finding(s)${total ? `, ${errors} error(s)` : ''}`)
   for (const f of r.verifier.slice(0, 20)) {
     lines.push(`    ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.rule}: ${f.message}${where(f.location)}${f.callback ? ` [${f.callback}]` : ''} @ ${formatDuration(f.timeNs)}`)
   }

@@ -322,6 +322,7 @@ export class SessionCore {
       interrupts: { raised: this.machine.intaVector.raised, claimed: isr?.claimed ?? 0, spurious: isr?.spurious ?? 0 },
       verifier: verifier.findings,
       findingCounts: Object.fromEntries(verifier.counts),
+      verifierErrors: verifier.errors,
       bugcheck: bugcheckForReport(kernel.halted),
       expectations,
       debugOutput: this.classDriver.debugOutput,

@@ -1,5 +1,5 @@
 import type { RunStatus } from '../../main/contract/api.js'
-import type { RunReport } from '../../main/contract/report.js'
+import { errorFindingTotal, findingTotal, type RunReport } from '../../main/contract/report.js'
 
 /**
  * The status bar's text, from the last `status` event: virtual time, speed against the wall clock,
@@ -80,7 +80,6 @@ export function statusItems(status: RunStatus | null, connection: Connection, co
  * the run, its trace and its end, but no status events).
  */
 export function statusFromReport(runId: number, r: RunReport): RunStatus {
-  const findings = Object.values(r.findingCounts).reduce((a, b) => a + b, 0)
   return {
     runId,
     state: 'finished',
@@ -91,8 +90,8 @@ export function statusFromReport(runId: number, r: RunReport): RunStatus {
     audio: r.audio,
     srbs: r.srbs,
     interrupts: r.interrupts,
-    findings: Math.max(findings, r.verifier.length),
-    errors: r.verifier.filter((f) => f.severity === 'error').length,
+    findings: findingTotal(r),
+    errors: errorFindingTotal(r),
     bugcheck: r.bugcheck === null ? null : r.bugcheck.name,
   }
 }

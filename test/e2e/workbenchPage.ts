@@ -127,6 +127,10 @@ export class WorkbenchPage {
     await this.page.keyboard.type(String(line))
     await this.page.keyboard.press('Enter')
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS })
+    // Monaco leaves "in quick input" set until a timer task after the widget lost focus (its
+    // FocusTracker blurs in a setTimeout 0); an Enter before that is the gone widget's "accept" and
+    // never reaches the editor. A timer of ours, queued later, runs after Monaco's.
+    await this.page.evaluate(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
     await expect.poll(() => this.shownText('status-position'), { timeout: UI_TIMEOUT_MS }).toMatch(new RegExp(`^Ln ${line},`))
   }
 

@@ -1,6 +1,6 @@
 import { ScenarioError } from '../../client/scenario/validate.js'
 import type { Problem } from '../../contract/api.js'
-import type { RunReport } from '../../contract/report.js'
+import { findingTotal, type RunReport } from '../../contract/report.js'
 import type { CompileError } from '../compiledDriver.js'
 import { locatePointer } from './jsonLocation.js'
 
@@ -61,9 +61,10 @@ export function reportProblems(report: RunReport, scenario: ScenarioText | null,
     if (f.srb) p.srbId = f.srb.id
     out.push(p)
   }
-  const counted = Object.values(report.findingCounts).reduce((a, b) => a + b, 0)
+  const counted = findingTotal(report)
   if (counted > report.verifier.length) {
-    out.push({ source: 'verifier', severity: 'info', message: `${counted - report.verifier.length} more finding(s) not listed (the report lists the first ${report.verifier.length})` })
+    // The verifier keeps the first findings of each rule; the rest are only counted.
+    out.push({ source: 'verifier', severity: 'info', message: `${counted - report.verifier.length} more finding(s) of the same rules, counted but not listed (${counted} in all)` })
   }
   const b = report.bugcheck
   if (b !== null) {

@@ -20,7 +20,7 @@ import type {
   SourceBuffer,
   Speed,
 } from '../../contract/api.js'
-import type { RunReport } from '../../contract/report.js'
+import { errorFindingTotal, findingTotal, type RunReport } from '../../contract/report.js'
 import type { TraceRecorder } from '../../sim/trace/recorder.js'
 import type { FrameHistory } from '../inspect/frameHistory.js'
 import { Sandbox, type SandboxOptions, type SandboxResult, type SandboxRun, type SandboxRunEvents, type SandboxRunRequest } from '../sandbox/sandbox.js'
@@ -427,8 +427,8 @@ export class RunManager {
       audio: r?.audio ?? { buffers: 0, bytes: 0 },
       srbs: r?.srbs ?? { total: 0, byCommand: {}, completed: 0, cancelled: 0, timedOut: 0, outstanding: 0 },
       interrupts: r?.interrupts ?? { raised: 0, claimed: 0, spurious: 0 },
-      findings: r === null ? 0 : Object.values(r.findingCounts).reduce((a, b) => a + b, 0),
-      errors: r === null ? 0 : r.verifier.filter((f) => f.severity === 'error').length,
+      findings: r === null ? 0 : findingTotal(r),
+      errors: r === null ? 0 : errorFindingTotal(r),
       bugcheck: r?.bugcheck?.name ?? null,
     }
     return status

@@ -478,6 +478,7 @@ function emptyReport(request: SandboxRunRequest): RunReport {
     interrupts: { raised: 0, claimed: 0, spurious: 0 },
     verifier: [],
     findingCounts: {},
+    verifierErrors: 0,
     bugcheck: null,
     expectations: [],
     debugOutput: [],

@@ -73,5 +73,8 @@ describe('status bar text', () => {
     } as unknown as RunReport
     expect(statusFromReport(4, r)).toMatchObject({ runId: 4, state: 'finished', speedRatio: 20, findings: 123, errors: 1, bugcheck: 'KMODE_EXCEPTION_NOT_HANDLED' })
     expect(text(statusItems(statusFromReport(4, r), 'open'))).toMatchObject({ state: 'bug check [bad]', speed: '20.0x', drops: '1 dropped [warn]' })
+    // A report that counts its errors (every current one): the errors beyond the listing count too.
+    expect(statusFromReport(4, { ...r, verifierErrors: 120 })).toMatchObject({ findings: 123, errors: 120 })
+    expect(text(statusItems(statusFromReport(4, { ...r, verifierErrors: 120 }), 'open')).findings).toBe('123 findings (120 errors) [bad]')
   })
 })
