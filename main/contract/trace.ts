@@ -46,6 +46,23 @@ export interface TraceColumns {
   a2: Float64Array
 }
 
+/** Columns for n rows, all zero (so `detail` is 0, not -1: fill it where rows have no detail). */
+export function newTraceColumns(n: number): TraceColumns {
+  return {
+    kind: new Uint8Array(n),
+    depth: new Uint8Array(n),
+    track: new Uint16Array(n),
+    args: new Uint16Array(n),
+    name: new Uint32Array(n),
+    detail: new Int32Array(n),
+    ts: new Float64Array(n),
+    x: new Float64Array(n),
+    a0: new Float64Array(n),
+    a1: new Float64Array(n),
+    a2: new Float64Array(n),
+  }
+}
+
 /** How a track draws and exports: nested slices, async spans (SRB lifetimes), a counter, or instants. */
 export type TrackKind = 'slices' | 'async' | 'counter' | 'instants'
 

@@ -170,12 +170,12 @@ export class TimelineController {
    */
   find(query: SearchQuery, dir: 1 | -1 = 1): (SearchHit & { wrapped: boolean }) | null {
     this.sync()
-    const from =
-      this.selection >= 0 ? { ts: this.store.rowTs(this.selection), row: this.selection } : { ts: this.cursorNs ?? (dir > 0 ? -Infinity : Infinity), row: -1 }
+    const edge = { ts: dir > 0 ? -Infinity : Infinity, row: -1 }
+    const from = this.selection >= 0 ? { ts: this.store.rowTs(this.selection), row: this.selection } : this.cursorNs !== null ? { ts: this.cursorNs, row: -1 } : edge
     let hit = findNext(this.store, query, from, dir)
     let wrapped = false
-    if (hit === null && (from.ts !== (dir > 0 ? -Infinity : Infinity) || from.row >= 0)) {
-      hit = findNext(this.store, query, { ts: dir > 0 ? -Infinity : Infinity, row: -1 }, dir)
+    if (hit === null && from !== edge) {
+      hit = findNext(this.store, query, edge, dir)
       wrapped = hit !== null
     }
     if (hit === null) return null

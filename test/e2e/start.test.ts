@@ -36,18 +36,18 @@ async function npm(args: string[]): Promise<Started> {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let text = ''
-  child.stdout!.on('data', (d: Buffer) => (text += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()))
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm ${args.join(' ')} printed no URL in 120 s:\n${text}`)), 120_000)
-    const check = () => {
+    const collect = (d: Buffer) => {
+      text += d.toString()
       const m = URL_LINE.exec(text)
       if (m !== null) {
         clearTimeout(timer)
         resolve(m[1])
       }
     }
-    child.stdout!.on('data', check)
+    child.stdout!.on('data', collect)
+    child.stderr!.on('data', collect)
     child.on('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`npm ${args.join(' ')} exited (${code}) before printing a URL:\n${text}`))

@@ -1,4 +1,4 @@
-import type { TraceColumns } from '../../contract/trace.js'
+import { newTraceColumns, type TraceColumns } from '../../contract/trace.js'
 
 /**
  * The rows of a trace being imported, in growable typed columns (the file's size is not known in
@@ -35,19 +35,7 @@ export class ImportRows {
   /** The rows in `order`, with provisional track t renamed to `trackMap[t]`. */
   columns(order: Uint32Array, trackMap: Uint32Array): TraceColumns {
     const m = order.length
-    const out: TraceColumns = {
-      kind: new Uint8Array(m),
-      depth: new Uint8Array(m),
-      track: new Uint16Array(m),
-      args: new Uint16Array(m),
-      name: new Uint32Array(m),
-      detail: new Int32Array(m),
-      ts: new Float64Array(m),
-      x: new Float64Array(m),
-      a0: new Float64Array(m),
-      a1: new Float64Array(m),
-      a2: new Float64Array(m),
-    }
+    const out = newTraceColumns(m)
     for (let k = 0; k < m; k++) {
       const i = order[k]
       out.kind[k] = this.kind[i]

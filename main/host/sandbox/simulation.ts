@@ -14,7 +14,7 @@ import type { ClassDriverSettings } from '../../classdriver/settings.js'
 import type { CompiledDriver } from '../compiledDriver.js'
 import { instantiateDriver, type DriverWrapper } from '../driverModule.js'
 import { SessionCore, type SwapResult } from '../sessionCore.js'
-import type { TraceColumns } from '../../contract/trace.js'
+import { newTraceColumns, type TraceColumns } from '../../contract/trace.js'
 import type { FaultRequest, InspectRequest, InspectResult } from '../../contract/api.js'
 import { inspectMemory } from '../inspect/memoryInspector.js'
 import { inspectRegisters } from '../inspect/registerInspector.js'
@@ -179,19 +179,7 @@ export class SimulationRun {
 
 /** Copies rows [from, from + n) out of the recorder's chunks into fresh columns. */
 function copyRows(chunks: TraceColumns[], from: number, n: number): TraceColumns {
-  const out: TraceColumns = {
-    kind: new Uint8Array(n),
-    depth: new Uint8Array(n),
-    track: new Uint16Array(n),
-    args: new Uint16Array(n),
-    name: new Uint32Array(n),
-    detail: new Int32Array(n),
-    ts: new Float64Array(n),
-    x: new Float64Array(n),
-    a0: new Float64Array(n),
-    a1: new Float64Array(n),
-    a2: new Float64Array(n),
-  }
+  const out = newTraceColumns(n)
   let at = 0
   while (at < n) {
     const row = from + at

@@ -1,26 +1,11 @@
 import { StringTable } from './strings.js'
-import { EventKind, type ArgField, type ArgLayout, type TraceColumns, type TraceSchema, type TrackInfo } from '../../contract/trace.js'
+import { EventKind, newTraceColumns, type ArgField, type ArgLayout, type TraceColumns, type TraceSchema, type TrackInfo } from '../../contract/trace.js'
 
 export { EventKind, type TraceColumns }
 
 /** Rows per chunk: recording fills one chunk after another and never copies. */
 export const CHUNK_ROWS = 1 << 16
 
-function newColumns(n: number): TraceColumns {
-  return {
-    kind: new Uint8Array(n),
-    depth: new Uint8Array(n),
-    track: new Uint16Array(n),
-    args: new Uint16Array(n),
-    name: new Uint32Array(n),
-    detail: new Int32Array(n),
-    ts: new Float64Array(n),
-    x: new Float64Array(n),
-    a0: new Float64Array(n),
-    a1: new Float64Array(n),
-    a2: new Float64Array(n),
-  }
-}
 
 /**
  * The trace of a run, recorded in columns of typed arrays (one row per event, no object per event),
@@ -106,7 +91,7 @@ export class TraceRecorder {
    */
   columns(): TraceColumns {
     if (this.joined !== null && this.joined.ts.length === this.count) return this.joined
-    const out = newColumns(this.count)
+    const out = newTraceColumns(this.count)
     let at = 0
     for (const chunk of this.chunks) {
       const n = Math.min(CHUNK_ROWS, this.count - at)
@@ -135,7 +120,7 @@ export class TraceRecorder {
     let at = 0
     while (at < n) {
       if (this.fill === CHUNK_ROWS || this.cur === null) {
-        this.cur = newColumns(CHUNK_ROWS)
+        this.cur = newTraceColumns(CHUNK_ROWS)
         this.chunks.push(this.cur)
         this.fill = 0
       }
@@ -156,7 +141,7 @@ export class TraceRecorder {
   private row(kind: EventKind, track: number, ts: number, name: number, args: number, a0: number, a1: number, a2: number): TraceColumns {
     let c = this.cur
     if (this.fill === CHUNK_ROWS || c === null) {
-      c = this.cur = newColumns(CHUNK_ROWS)
+      c = this.cur = newTraceColumns(CHUNK_ROWS)
       this.chunks.push(c)
       this.fill = 0
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { newTraceColumns } from '../../../main/contract/trace.js'
 import type { TraceChunk } from '../../../main/contract/api.js'
 import { RunTraces } from '../../../renderer/state/runTraces.js'
 import { TraceStore, viewColumns } from '../../../renderer/timeline/traceStore.js'
@@ -49,7 +50,7 @@ describe('run traces', () => {
 
   it('keeps the details rows point at, in order', () => {
     const traces = new RunTraces()
-    const empty = viewColumns({ kind: new Uint8Array(0), depth: new Uint8Array(0), track: new Uint16Array(0), args: new Uint16Array(0), name: new Uint32Array(0), detail: new Int32Array(0), ts: new Float64Array(0), x: new Float64Array(0), a0: new Float64Array(0), a1: new Float64Array(0), a2: new Float64Array(0) }, 0, 0)
+    const empty = viewColumns(newTraceColumns(0), 0, 0)
     traces.ingest({ runId: 4, from: 0, rows: empty, strings: [], details: [{ rule: 'a' }], schema: null })
     traces.ingest({ runId: 4, from: 0, rows: empty, strings: [], details: [{ rule: 'b' }], schema: null })
     expect(traces.get(4)?.details).toEqual([{ rule: 'a' }, { rule: 'b' }])

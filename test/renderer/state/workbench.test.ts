@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Problem, TraceChunk } from '../../../main/contract/api.js'
-import { EventKind, type TraceColumns, type TraceSchema } from '../../../main/contract/trace.js'
+import { EventKind, newTraceColumns, type TraceSchema } from '../../../main/contract/trace.js'
 import type { Timers } from '../../../renderer/state/draftSaver.js'
 import { createWorkbench, JUMP_WINDOW_NS, type Workbench } from '../../../renderer/state/workbench.js'
 import { comparison, connectScripted, DRIVER, sampleProject, ScriptedBackend } from './scriptedBackend.js'
@@ -47,20 +47,12 @@ const SCHEMA: TraceSchema = {
 }
 
 function chunk(runId: number, from: number, ts: number[], schema: TraceSchema | null = null, strings: string[] = []): TraceChunk {
-  const n = ts.length
-  const rows: TraceColumns = {
-    kind: new Uint8Array(n).fill(EventKind.Slice),
-    depth: new Uint8Array(n),
-    track: new Uint16Array(n),
-    args: new Uint16Array(n),
-    name: new Uint32Array(n).fill(1),
-    detail: new Int32Array(n).fill(-1),
-    ts: Float64Array.from(ts),
-    x: new Float64Array(n).fill(1000),
-    a0: new Float64Array(n),
-    a1: new Float64Array(n),
-    a2: new Float64Array(n),
-  }
+  const rows = newTraceColumns(ts.length)
+  rows.kind.fill(EventKind.Slice)
+  rows.name.fill(1)
+  rows.detail.fill(-1)
+  rows.ts.set(ts)
+  rows.x.fill(1000)
   // As the backend sends them: the first chunk's strings start with '' at id 0, so name 1 is its second.
   return { runId, from, rows, strings, details: [], schema }
 }

@@ -1,4 +1,4 @@
-import { EventKind, type TraceColumns, type TraceSchema, type TrackInfo } from '../../../main/contract/trace.js'
+import { EventKind, newTraceColumns, type TraceColumns, type TraceSchema, type TrackInfo } from '../../../main/contract/trace.js'
 
 /**
  * Synthetic traces in the recorder's shape (chunks of 65536 rows in recording order, where a slice is
@@ -45,19 +45,9 @@ export class Rand {
 
 /** Empty columns of n rows. */
 export function newColumns(n: number): TraceColumns {
-  return {
-    kind: new Uint8Array(n),
-    depth: new Uint8Array(n),
-    track: new Uint16Array(n),
-    args: new Uint16Array(n),
-    name: new Uint32Array(n),
-    detail: new Int32Array(n).fill(-1),
-    ts: new Float64Array(n),
-    x: new Float64Array(n),
-    a0: new Float64Array(n),
-    a1: new Float64Array(n),
-    a2: new Float64Array(n),
-  }
+  const c = newTraceColumns(n)
+  c.detail.fill(-1)
+  return c
 }
 
 /** Rows appended in recording order into 65536-row chunks, like the backend's TraceRecorder. */
