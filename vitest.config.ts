@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The browser from @sparticuz/chromium is unpacked once here, before the parallel files need it.
+    globalSetup: ['./test/helpers/globalSetup.ts'],
+    reporters: ['default', './test/helpers/skippedConsumersReporter.ts'],
   },
 })

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
-import { browserHarnessMissing, startCatapult, type CatapultHarness } from '../helpers/catapult.js'
+import { startCatapult, type CatapultHarness } from '../helpers/catapult.js'
+import { describeWithConsumer } from '../helpers/consumers.js'
 import { cloneTrace, countFlowArrows, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, vcap1CaptureTrace, type TraceDoc } from '../helpers/traces.js'
 
-// Our export through chrome://tracing's importer (Catapult) in headless Chromium. Skipped only where
-// Debian's chromium or golang-1.19-src is not installed; CI installs both (.ci/apt-packages).
-const missing = browserHarnessMissing()
-if (missing) console.warn(`Catapult consumer tests skipped: ${missing}`)
-
-describe.skipIf(missing !== null)(`Catapult trace viewer importer${missing ? ` (skipped: ${missing})` : ''}`, () => {
+// Our export through chrome://tracing's importer (Catapult) in headless Chromium. Needs Debian's
+// golang-1.19-src, which .ci/run installs: skipped and named outside CI where it is missing, failed under CI.
+describeWithConsumer('catapult', 'Catapult trace viewer importer', () => {
   let harness: CatapultHarness
   let text: string
   let doc: TraceDoc

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
-import { browserHarnessMissing, startCatapult } from '../helpers/catapult.js'
+import { startCatapult } from '../helpers/catapult.js'
+import { consumerPresentOrFail } from '../helpers/consumers.js'
 import { selectedLauncher, type AppSession } from './launchers.js'
 import { sampleProjectRoot } from './sampleDriver.js'
 import { saveScreenshot, screenshotOnFailure } from './screenshots.js'
@@ -87,7 +88,7 @@ describe('faults, exports and a trace opened again', { timeout: 120_000 }, () =>
     expect(text).toContain('frame-drop')
     await saveScreenshot(wb.page, launcher.kind, 'export')
 
-    if (browserHarnessMissing() !== null) return
+    if (!consumerPresentOrFail('catapult')) return
     const catapult = await startCatapult()
     try {
       const imported = await catapult.importTrace(text)

@@ -13,11 +13,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
+import { _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core'
 import { startServer, type WebServer } from '../../main/server.js'
 import { findElectron } from '../../scripts/electronBinary.mjs'
 import { root } from '../../scripts/rendererBuild.mjs'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js'
+import { launchChromium } from '../helpers/chromium.js'
 import { ensureRendererBuiltLocked } from './buildLock.js'
 
 export type LauncherKind = 'web' | 'electron'
@@ -71,7 +71,7 @@ export function webLauncher(): AppLauncher {
       let server: WebServer | null = null
       try {
         server = await startServer({ stateDir: dirs.stateDir, projectsFolder: dirs.projectsFolder, project: options.project ?? null })
-        browser ??= await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+        browser ??= await launchChromium()
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
         const page = await context.newPage()
         await page.goto(server.url)

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findElectron } from '../../scripts/electronBinary.mjs'
 import { root } from '../../scripts/rendererBuild.mjs'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js'
+import { launchChromium } from '../helpers/chromium.js'
 import { ensureRendererBuiltLocked } from './buildLock.js'
 import { UI_TIMEOUT_MS, WorkbenchPage } from './workbenchPage.js'
 
@@ -69,7 +69,7 @@ async function interrupt(started: Started): Promise<void> {
 }
 
 async function opensTheWorkbench(url: string): Promise<void> {
-  browser ??= await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+  browser ??= await launchChromium()
   const page = await browser.newPage()
   try {
     await page.goto(url)

@@ -1,24 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from './chromium.js'
+import { CATAPULT_DIR } from './consumers.js'
 
 /**
  * A harness running the Catapult trace viewer (chrome://tracing's importer) in headless Chromium.
- * Catapult ships in Debian's golang-1.19-src (cmd/trace serves it), Chromium is Debian's; both are
- * listed in .ci/apt-packages. Nothing is downloaded.
+ * Catapult ships in Debian's golang-1.19-src (cmd/trace serves it; the consumers table in
+ * consumers.ts, installed by .ci/run); the browser is the suite's own (chromium.ts). Nothing is downloaded.
  */
-
-export const CATAPULT_DIR = '/usr/share/go-1.19/src/cmd/trace/static'
-const CATAPULT_FILES = ['trace_viewer_full.html', 'webcomponents.min.js']
-
-/** Why the browser harness cannot run here, or null when it can (for describe.skipIf). */
-export function browserHarnessMissing(): string | null {
-  const missing = [CHROMIUM_PATH, ...CATAPULT_FILES.map((f) => join(CATAPULT_DIR, f))].filter((p) => !existsSync(p))
-  return missing.length === 0 ? null : `missing ${missing.join(', ')} (apt-get install chromium golang-1.19-src)`
-}
 
 // The page imports the viewer (HTML imports, polyfilled by webcomponents.min.js) and exposes the importer.
 // shiftWorldToZero=false keeps Catapult's times equal to ours (in ms), so bounds can be compared.
@@ -96,7 +88,7 @@ export async function startCatapult(timeoutMs = 60_000): Promise<CatapultHarness
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: timeoutMs })
+    browser = await launchChromium({ timeout: timeoutMs })
     const page = await browser.newPage()
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))

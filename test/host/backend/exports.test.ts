@@ -10,7 +10,8 @@ import { exportChromeTrace } from '../../../main/host/export/chromeTrace.js'
 import { SRB_CSV_HEADER } from '../../../main/host/export/srbCsv.js'
 import { Session } from '../../../main/host/session.js'
 import { validateChromeTrace } from '../../../main/host/validate/chromeTrace.js'
-import { browserHarnessMissing, startCatapult } from '../../helpers/catapult.js'
+import { startCatapult } from '../../helpers/catapult.js'
+import { itWithConsumer } from '../../helpers/consumers.js'
 import { countFlowArrows, parseTrace } from '../../helpers/traces.js'
 
 // The exports of the workbench's Export panel, written from a real run of the VCAP-1 reference driver.
@@ -88,9 +89,7 @@ describe('exportRun: chrome-json', () => {
     expect(turns).toBeGreaterThanOrEqual(calls.length - 2)
   })
 
-  it('opens in the Catapult importer (chrome://tracing) with no warnings and every flow arrow', async (ctx) => {
-    const missing = browserHarnessMissing()
-    if (missing) ctx.skip()
+  itWithConsumer('catapult', 'opens in the Catapult importer (chrome://tracing) with no warnings and every flow arrow', async () => {
     const file = path.join(dir, 'catapult.trace.json')
     await exportRun(run, 'chrome-json', file, () => {})
     const text = await readFile(file, 'utf8')
