@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('.', import.meta.url))
 /**
  * The sandbox bundles its worker and simulation from TypeScript sources with esbuild at run time
  * (main/host/sandbox/sandbox.ts, `sandboxBundles()`); the built app has no sources next to it. This
- * runs the same function once at build time (the sources loaded through tsx) and writes the two
+ * runs the same function once at build time (the sources loaded through tsx) and writes the three
  * scripts beside out/main/index.js, where main/index.ts tells the sandbox to take them from.
  */
 function sandboxBundlesPlugin(): Plugin {
@@ -31,7 +31,8 @@ function sandboxBundlesPlugin(): Plugin {
       const { sandboxBundles } = (await tsImport(sandboxModule, import.meta.url)) as typeof import('./main/host/sandbox/sandbox.js')
       // From the sources, whatever MDWB_SANDBOX_BUNDLES says in this shell.
       delete process.env['MDWB_SANDBOX_BUNDLES']
-      const { worker, simulation } = await sandboxBundles()
+      const { process: entry, worker, simulation } = await sandboxBundles()
+      await writeFile(join(outDir, SANDBOX_BUNDLE_FILES.process), entry)
       await writeFile(join(outDir, SANDBOX_BUNDLE_FILES.worker), worker)
       await writeFile(join(outDir, SANDBOX_BUNDLE_FILES.simulation), simulation)
     },

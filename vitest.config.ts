@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // bin/mdwb.mjs runs main/cli.ts from the sources (through tsx) rather than the prebuilt out/cli:
+    // the tests test the sources. test/host/cliBin.test.ts tests the prebuilt path.
+    env: { MDWB_FROM_SOURCES: '1' },
     // The browser from @sparticuz/chromium is unpacked once here, before the parallel files need it.
     globalSetup: ['./test/helpers/globalSetup.ts'],
     reporters: ['default', './test/helpers/skippedConsumersReporter.ts'],

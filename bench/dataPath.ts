@@ -14,7 +14,7 @@ export interface DataPathRun {
   systemBytesPerSecond: number
 }
 
-function capture(width: number, height: number, fps: number, seconds: number, bandwidthMBps: number): Scenario {
+export function capture(width: number, height: number, fps: number, seconds: number, bandwidthMBps: number): Scenario {
   return {
     name: `vcap1 ${width}x${height}@${fps}`,
     device: { card: 'vcap1', bandwidthMBps },

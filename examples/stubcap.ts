@@ -366,6 +366,9 @@ function SetState(strm: STREAM_EXTENSION, state: KSSTATE, srb: SRB): boolean {
   } else {
     WRITE_REGISTER_ULONG(base + STUB_TIMER_US, 0)
     WRITE_REGISTER_ULONG(base + STUB_INT_ENABLE, 0)
+    // No frames come until RUN: reads already queued are parked without a timeout too, or a pause
+    // longer than their timeout would fail them as if the card had stalled.
+    for (const r of strm.Reads) r.TimeoutCounter = 0
   }
   if (state === KSSTATE_STOP) {
     for (const r of strm.Reads.splice(0)) CompleteRead(r, STATUS_CANCELLED)

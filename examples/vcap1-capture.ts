@@ -20,7 +20,9 @@
  *   recycled (the drop shows in the next frame's PictureNumber and DATADISCONTINUITY).
  * - Stopping: RUN = 0, then wait for VID_HALTED (bounded: a soft reset if it never comes) before any
  *   buffer the card may still write is completed or cancelled. PAUSE, STOP, CLOSE and a cancel of a
- *   read the card owns all go through this handshake; the ring is then reset and rebuilt.
+ *   read the card owns all go through this handshake; the ring is then reset and rebuilt. A frame
+ *   that a stop of the application's (a state change, a close) cuts short is not a drop: it is not
+ *   numbered, and KSPROPERTY_DROPPEDFRAMES_CURRENT counts only frames the card finished.
  * - Robustness: a watchdog timer polls for completions when interrupts are lost and restarts a
  *   channel that stopped making progress; DMA errors reset the channel and re-queue the reads.
  *
@@ -188,7 +190,9 @@ import {
   VID_DESC_BASE_LO,
   VID_DESC_COUNT,
   VID_DESC_DONE_CNT,
+  VID_DELIVERED_CNT,
   VID_DESC_TAIL,
+  VID_DROP_CNT,
   VID_ERROR,
   VID_FORMAT,
   VID_FORMAT_BOTTOM_UP,
@@ -337,9 +341,13 @@ interface STREAM_EXTENSION {
   VideoInfo: KS_VIDEOINFOHEADER | null
   BytesPerSecond: number
   MasterClock: number
-  /** Frames produced in earlier runs (PAUSE/RUN restarts the card's counter), and this run's start. */
+  /**
+   * Frames numbered in earlier runs (PAUSE/RUN restarts the card's counters), and this run's start:
+   * VID_FRAME_CNT and VID_DROP_CNT at RUN.
+   */
   PictureBase: number
   RunFrameStart: number
+  RunDropStart: number
   RunSequence: number
   Delivered: number
   LastPictureNumber: number
@@ -731,6 +739,7 @@ function OpenStream(ext: DEVICE_EXTENSION, srb: SRB): void {
   strm.MasterClock = 0
   strm.PictureBase = 0
   strm.RunFrameStart = 0
+  strm.RunDropStart = 0
   strm.RunSequence = -1
   strm.Delivered = 0
   strm.LastPictureNumber = 0
@@ -806,10 +815,15 @@ export function Vcap1ReceiveControl(srb: SRB): void {
       } else if (p.PropertyOutputSize < sizeof('KSPROPERTY_DROPPEDFRAMES_CURRENT_S')) {
         srb.Status = STATUS_BUFFER_OVERFLOW
       } else {
-        // Frames the card has produced so far, delivered or not: the drops include frames that no
-        // delivered frame reveals yet (a bus too slow for the format loses every one of them).
-        const produced = Math.max(strm.LastPictureNumber, ProducedFrames(strm))
-        Object.assign(p.PropertyInfo, { PictureNumber: produced, DropCount: produced - strm.Delivered, AverageFrameSize: strm.VideoInfo!.bmiHeader.biSizeImage })
+        // PictureNumber is frames captured plus frames dropped, DropCount the frames the card or we
+        // failed to capture: frames the card has finished, delivered or dropped, including drops no
+        // delivered frame reveals yet (a bus too slow for the format loses every one of them). The
+        // frame the card is still filling is neither: it is not counted (the application reads this
+        // just before it stops the stream, and the stop then cuts that frame short). Completions
+        // already written back are taken first, so a frame done but not yet reclaimed is not a drop.
+        if (strm.Channel.Running && !strm.Channel.Stopping && !strm.Device.Removed) Reclaim(strm.Device, strm.Channel)
+        const picture = Math.max(strm.LastPictureNumber, FinishedFrames(strm))
+        Object.assign(p.PropertyInfo, { PictureNumber: picture, DropCount: picture - strm.Delivered, AverageFrameSize: strm.VideoInfo!.bmiHeader.biSizeImage })
         srb.ActualBytesTransferred = sizeof('KSPROPERTY_DROPPEDFRAMES_CURRENT_S')
       }
       break
@@ -820,11 +834,21 @@ export function Vcap1ReceiveControl(srb: SRB): void {
   StreamClassCompleteRequestAndMarkQueueReady(srb)
 }
 
-/** Frames produced since the stream started: earlier runs plus this run's VID_FRAME_CNT delta. */
-function ProducedFrames(strm: STREAM_EXTENSION): number {
+/**
+ * Frames whose fate is known since the stream started: earlier runs, plus this run's frames the card
+ * finished (VID_DELIVERED_CNT, which restarts at RUN) or dropped (the VID_DROP_CNT delta). A frame the
+ * card is still filling is in neither.
+ */
+function FinishedFrames(strm: STREAM_EXTENSION): number {
   const ch = strm.Channel
   if (!ch.Running || strm.Device.Removed) return strm.PictureBase
-  return strm.PictureBase + ((READ_REGISTER_ULONG(strm.Device.Base + VID_FRAME_CNT) - strm.RunFrameStart) >>> 0)
+  return strm.PictureBase + FinishedThisRun(strm)
+}
+
+function FinishedThisRun(strm: STREAM_EXTENSION): number {
+  const base = strm.Device.Base
+  const dropped = Math.max(0, (READ_REGISTER_ULONG(base + VID_DROP_CNT) - strm.RunDropStart) | 0)
+  return READ_REGISTER_ULONG(base + VID_DELIVERED_CNT) + dropped
 }
 
 function ProposeFormat(strm: STREAM_EXTENSION, srb: SRB): number {
@@ -941,6 +965,7 @@ function StartChannel(ext: DEVICE_EXTENSION, ch: CHANNEL): void {
     WRITE_REGISTER_ULONG(ext.Base + VID_CTRL, VID_CTRL_RUN | VID_CTRL_PATTERN_EN | VID_CTRL_LATE_START)
     const strm = ch.Stream!
     strm.RunFrameStart = READ_REGISTER_ULONG(ext.Base + VID_FRAME_CNT)
+    strm.RunDropStart = READ_REGISTER_ULONG(ext.Base + VID_DROP_CNT)
     strm.RunSequence = -1
   } else {
     WRITE_REGISTER_ULONG(ext.Base + AUD_CTRL, AUD_CTRL_RUN)
@@ -1171,9 +1196,13 @@ function OnHalted(ext: DEVICE_EXTENSION, ch: CHANNEL): void {
   if (strm !== null && ch.Stopping) StreamClassScheduleTimer(strm.StreamObject, ext, 0, null, null)
   Reclaim(ext, ch)
   if (strm !== null && ch === ext.Video && ch.Running) {
-    // Frames the card produced in this run, whether delivered or dropped: the next run counts on.
+    // The next run numbers on from this one. After a stop the application asked for (a state change
+    // or a close), a frame the stop cut short was not dropped, so only the frames the card finished
+    // (delivered or dropped) count; after a restart of our own (an error, a stall, a cancel), the
+    // frame cut short is lost, so every frame the card produced counts, and the gap shows the drop.
+    const stopped = ch.AfterHalt.some((a) => a.kind === 'state' || a.kind === 'close')
     const produced = (READ_REGISTER_ULONG(ext.Base + VID_FRAME_CNT) - strm.RunFrameStart) >>> 0
-    strm.PictureBase += produced
+    strm.PictureBase += stopped ? Math.min(produced, FinishedThisRun(strm)) : produced
   }
   ch.Running = false
   ch.Stopping = false

@@ -8,16 +8,17 @@
  *   mdwb validate <trace.json>
  *
  * Exit status: 0 when the run completed with no verifier error and the expectations held; 1 for a
- * verifier error, a bug check or a failed expectation; 2 for a usage error, an invalid scenario or a
- * driver that does not compile.
+ * verifier error, a bug check, a failed expectation or a run that did not complete (the wall-clock
+ * limit included); 2 for a usage error, an invalid scenario or a driver that does not compile.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
-import { SETTINGS_DOCS, DEFAULT_SETTINGS, type ClassDriverSettings } from './classdriver/settings.js'
+import { SETTINGS_DOCS, DEFAULT_SETTINGS, settingProblem, type ClassDriverSettings } from './classdriver/settings.js'
+import { durationOverLimit, formatLimit, MAX_VIRTUAL_NS } from './client/scenario/limits.js'
 import { PRESETS, presetNames } from './client/scenario/presets.js'
-import type { StepOf } from './client/scenario/schema.js'
-import { ScenarioError, validateScenario } from './client/scenario/validate.js'
+import { OPS, type StepOf } from './client/scenario/schema.js'
+import { closest, ScenarioError, validateScenario } from './client/scenario/validate.js'
 import { parseDuration } from './sim/time.js'
 import { compileDriver, formatCompileErrors, type CompiledDriver } from './host/compile.js'
 import { exportChromeTrace } from './host/export/chromeTrace.js'
@@ -39,6 +40,7 @@ Options of run:
   --scenario <preset|file.json>  preset (${presetNames().join(', ')}) or scenario file; default capture
   --seed N                       seed of every random choice (default: the scenario's, else 1)
   --duration 2s                  how long a preset streams; for a scenario file, the virtual time bound
+                                 (at most 10 min)
   --trace out.json               write the Chrome trace JSON (Perfetto, chrome://tracing)
   --srb-csv out.csv              write one row per SRB
   --report out.json              write the report JSON (also printed as a summary)
@@ -48,7 +50,7 @@ Options of run:
   --sync on|off                  force class synchronization on or off
   --card vcap1|stub|none         override the scenario's card
   --setting key=value            override a class driver setting (repeatable; see docs/settings.md)
-  --loop-budget 2000             wall ms a callback may loop before the watchdog bug-checks
+  --loop-budget 2000             wall ms a callback may loop before the watchdog bug-checks (10 to 600000)
   --watch                        run again whenever a file of the driver changes (Ctrl+C ends)
   --reload replay|swap           with --watch: replay from t=0 and show the difference (default), or
                                  hot-swap the new code into the running session
@@ -56,7 +58,9 @@ Options of run:
   --quiet                        print only the result line
 
 Runs happen in a sandbox (a worker with memory limits, the driver in a context without Node), so a
-driver that loops, throws or exhausts memory ends in a bug check report, never a hung command.
+driver that loops, throws or exhausts memory ends in a bug check report, never a hung command. A run
+whose simulation takes more than 10 minutes of wall time ends as not completed (exit 1; the setting
+wallClockLimitSeconds changes the limit).
 
 Not yet available (they arrive with the export formats): --perfetto, --vcd, --frames, --audio.`
 
@@ -118,9 +122,71 @@ const RUN_OPTIONS = {
   quiet: { type: 'boolean' },
 } as const
 
+/** The longest --loop-budget: 10 minutes, the default wall-clock limit of a whole run. */
+const MAX_LOOP_BUDGET_MS = 600_000
+
+/** What a valid value of each option that takes one is (messages say it, like the checks in runConfig). */
+const VALUE_HINTS: Record<string, string> = {
+  scenario: `a preset (${presetNames().join(', ')}) or a scenario file`,
+  seed: 'an integer from 0 to 4294967295',
+  duration: `a duration such as 2s or 500ms, at most ${formatLimit(MAX_VIRTUAL_NS)}`,
+  trace: 'a file name such as out.json',
+  perfetto: 'a file name such as out.pftrace',
+  vcd: 'a file name such as out.vcd',
+  frames: 'a file name such as out.y4m',
+  audio: 'a file name such as out.wav',
+  'srb-csv': 'a file name such as out.csv',
+  report: 'a file name such as out.json',
+  fault: 'a fault: name[@time][,count=N][,probability=P][,value=V][,duration=D][,register=R,access=M]',
+  sync: 'on or off',
+  card: 'vcap1, stub or none',
+  setting: 'key=value (docs/settings.md)',
+  'loop-budget': `wall milliseconds from 10 to ${MAX_LOOP_BUDGET_MS}`,
+  reload: 'replay or swap',
+  speed: 'a positive number (virtual seconds per wall second) or fast',
+}
+
+/**
+ * parseArgs, after taking the word after an option that needs a value as its value even when it
+ * starts with '-' (`--seed -1`: parseArgs would call it ambiguous), so the option's own check can say
+ * what a valid value is. A missing value, or another option where the value should be, says so.
+ */
 function parse(args: string[]) {
+  const words: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (arg === '--') {
+      words.push(...args.slice(i))
+      break
+    }
+    const option = /^--([^=]+)(=.*)?$/.exec(arg)
+    if (option === null) {
+      if (/^-[^-]/.test(arg) && arg !== '-') throw new UsageError(`unknown option '${arg}' (options are spelled out: --seed, --duration...)`)
+      words.push(arg)
+      continue
+    }
+    const name = option[1]
+    const spec = (RUN_OPTIONS as Record<string, { type: string }>)[name]
+    if (spec === undefined) {
+      const near = closest(name, Object.keys(RUN_OPTIONS))
+      throw new UsageError(`unknown option '--${name}'${near ? ` (did you mean '--${near}'?)` : ''}`)
+    }
+    if (spec.type === 'boolean') {
+      if (option[2] !== undefined) throw new UsageError(`--${name} takes no value, got '${option[2].slice(1)}'`)
+      words.push(arg)
+      continue
+    }
+    if (option[2] !== undefined) {
+      words.push(arg)
+      continue
+    }
+    const value = args[i + 1]
+    if (value === undefined || /^--[^-]/.test(value)) throw new UsageError(`--${name} needs a value: ${VALUE_HINTS[name]}${value === undefined ? '' : `, got the option '${value}'`}`)
+    words.push(`--${name}=${value}`)
+    i++
+  }
   try {
-    return parseArgs({ args, options: RUN_OPTIONS, allowPositionals: true, strict: true })
+    return parseArgs({ args: words, options: RUN_OPTIONS, allowPositionals: true, strict: true })
   } catch (e) {
     throw new UsageError((e as Error).message)
   }
@@ -153,10 +219,14 @@ function runConfig(values: ReturnType<typeof parse>['values']): RunConfig {
   for (const flag of ['perfetto', 'vcd', 'frames', 'audio'] as const) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is not available yet: this build exports --trace (Chrome JSON), --srb-csv and --report`)
   }
+  for (const flag of ['scenario', 'trace', 'srb-csv', 'report'] as const) {
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a value: ${VALUE_HINTS[flag]}`)
+  }
   const config: RunConfig = { settings: {}, faults: [], reload: 'replay' }
   if (values['loop-budget'] !== undefined) {
-    const ms = Number(values['loop-budget'])
-    if (!(ms >= 10)) throw new UsageError(`--loop-budget is wall milliseconds (at least 10), got '${values['loop-budget']}'`)
+    const text = values['loop-budget']
+    const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN
+    if (!(ms >= 10 && ms <= MAX_LOOP_BUDGET_MS)) throw new UsageError(`--loop-budget must be ${VALUE_HINTS['loop-budget']}, got '${text}'`)
     config.loopBudgetMs = ms
   }
   if (values.reload !== undefined) {
@@ -165,18 +235,20 @@ function runConfig(values: ReturnType<typeof parse>['values']): RunConfig {
     config.reload = values.reload
   }
   if (values.speed !== undefined) {
-    const n = Number(values.speed)
-    if (values.speed !== 'fast' && !(n > 0)) throw new UsageError(`--speed must be a positive number or fast, got '${values.speed}'`)
+    const n = /^\d+(\.\d+)?(e[+-]?\d+)?$/i.test(values.speed) ? Number(values.speed) : NaN
+    if (values.speed !== 'fast' && !(n > 0)) throw new UsageError(`--speed must be ${VALUE_HINTS.speed}, got '${values.speed}'`)
     config.pace = values.speed === 'fast' ? Infinity : n
   }
   if (values.seed !== undefined) {
-    const n = Number(values.seed)
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${values.seed}'`)
+    const n = /^\d+$/.test(values.seed) ? Number(values.seed) : NaN
+    if (!(n <= 0xffffffff)) throw new UsageError(`--seed must be ${VALUE_HINTS.seed}, got '${values.seed}'`)
     config.seed = n
   }
   if (values.duration !== undefined) {
     const d = parseDuration(values.duration)
-    if (Number.isNaN(d) || d <= 0) throw new UsageError(`--duration must be a duration such as 2s or 500ms, got '${values.duration}'`)
+    if (Number.isNaN(d) || d <= 0) throw new UsageError(`--duration must be ${VALUE_HINTS.duration}, got '${values.duration}'`)
+    const over = durationOverLimit(d)
+    if (over !== null) throw new UsageError(`--duration ${values.duration} is ${over}`)
     config.duration = d
   }
   if (values.sync !== undefined) {
@@ -192,9 +264,10 @@ function runConfig(values: ReturnType<typeof parse>['values']): RunConfig {
     if (!m || !(m[1] in DEFAULT_SETTINGS)) throw new UsageError(`--setting ${s}: expected key=value with a key of: ${Object.keys(SETTINGS_DOCS).join(', ')}`)
     const key = m[1] as keyof ClassDriverSettings
     const def = DEFAULT_SETTINGS[key]
-    const value = typeof def === 'number' ? Number(m[2]) : typeof def === 'boolean' ? m[2] === 'true' : m[2]
-    if (typeof def === 'number' && Number.isNaN(value)) throw new UsageError(`--setting ${s}: ${key} is a number`)
-    if (typeof def === 'boolean' && m[2] !== 'true' && m[2] !== 'false') throw new UsageError(`--setting ${s}: ${key} is true or false`)
+    const text = m[2]
+    const value = typeof def === 'number' ? (text.trim() === '' ? NaN : Number(text)) : typeof def === 'boolean' ? (text === 'true' ? true : text === 'false' ? false : text) : text
+    const problem = settingProblem(key, value)
+    if (problem !== null) throw new UsageError(`--setting ${s}: ${key} ${problem}`)
     ;(config.settings as Record<string, unknown>)[key] = value
   }
   for (const spec of values.fault ?? []) config.faults.push(parseFault(spec))
@@ -204,18 +277,25 @@ function runConfig(values: ReturnType<typeof parse>['values']): RunConfig {
 /** "name[@time][,key=value...]" as a fault step, validated like a scenario step. */
 export function parseFault(spec: string): StepOf<'fault'> {
   const [head, ...pairs] = spec.split(',')
-  const [name, at] = head.split('@')
+  const [name, at, ...more] = head.split('@')
+  if (name === '') throw new UsageError(`--fault '${spec}': needs a fault name first (${VALUE_HINTS.fault}; the faults: docs/vcap1-faults.md)`)
+  if (more.length > 0) throw new UsageError(`--fault ${spec}: one '@time' at most`)
   const step: Record<string, unknown> = { op: 'fault', fault: name }
   if (at !== undefined) step.at = at
+  const keys = Object.keys(OPS.fault.properties).filter((k) => k !== 'op' && k !== 'fault' && k !== 'at')
   for (const p of pairs) {
-    const [k, v] = p.split('=')
-    if (v === undefined) throw new UsageError(`--fault ${spec}: '${p}' is not key=value`)
-    step[k] = /^\d+(\.\d+)?$/.test(v) && k !== 'at' && k !== 'duration' ? Number(v) : v
+    const eq = p.indexOf('=')
+    if (eq < 0) throw new UsageError(`--fault ${spec}: '${p}' is not key=value (keys: ${keys.join(', ')})`)
+    const k = p.slice(0, eq)
+    const v = p.slice(eq + 1)
+    if (!keys.includes(k)) throw new UsageError(`--fault ${spec}: unknown key '${k}' (keys: ${keys.join(', ')})`)
+    step[k] = /^-?\d+(\.\d+)?$/.test(v) && k !== 'duration' ? Number(v) : v
   }
   try {
     validateScenario({ name: 'fault', steps: [step] }, `--fault ${spec}`)
   } catch (e) {
-    throw new UsageError((e as Error).message)
+    if (!(e instanceof ScenarioError)) throw e
+    throw new UsageError(`--fault ${spec}: ${e.problems.map((p) => p.replace(/^step 1 \(fault\): /, '')).join('; ')}`)
   }
   return step as StepOf<'fault'>
 }

@@ -181,13 +181,13 @@ export function parseServerArgs(argv: readonly string[]): ServerCommand {
     const arg = argv[i]
     const value = (): string => {
       const v = argv[++i]
-      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value\n${SERVER_USAGE}`)
+      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value (${arg === '--port' ? 'a port number, 0-65535' : 'a folder'})\n${SERVER_USAGE}`)
       return v
     }
     if (arg === '--project') options.project = resolve(value())
     else if (arg === '--port') {
       const text = value()
-      const port = Number(text)
+      const port = /^\d+$/.test(text) ? Number(text) : NaN
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${text}: not a port number (0-65535)\n${SERVER_USAGE}`)
       options.port = port
     } else if (arg === '--no-open') open = false

@@ -16,7 +16,7 @@ is allowed). The same end-to-end suite runs against web mode in Chromium with \`
 }
 
 // Main, preload and renderer all matter here: always build.
-console.error(`Building the app... done in ${buildApp().toFixed(1)} s`)
+buildApp()
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
 const result = spawnSync(process.execPath, [vitest, 'run', 'test/e2e', ...process.argv.slice(2)], {
   cwd: root,

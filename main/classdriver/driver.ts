@@ -90,6 +90,7 @@ export class StreamClassDriver {
     this.settings = options.settings
     this.invoker = new Invoker(this.kernel, options.locator)
     this.verifier = new Verifier(this.kernel, () => this.invoker.locator.here(), () => this.invoker.currentName())
+    this.verifier.maxFindings = this.settings.maxFindings > 0 ? this.settings.maxFindings : Infinity
     this.driverObject = new DriverObject(driverName)
     machine.interrupts.stormThreshold = this.settings.stormThreshold
     machine.intaVector.stormThreshold = this.settings.stormThreshold

@@ -3,6 +3,7 @@ import { PASSIVE_LEVEL } from '../sim/irql.js'
 import type { Kernel } from '../sim/kernel.js'
 import type { Srb } from './srb.js'
 import { srbCommandName } from './wdk/srbCommands.js'
+import { describeThrown, functionName, thrownFacts } from '../sim/thrownValue.js'
 
 /** The kinds of minidriver code the class driver calls. */
 export type CallbackKind =
@@ -66,6 +67,8 @@ export class Invoker {
   topLevelCalls = 0
   /** Told the name of the callback running from now on (null: none), at every entry and return (the sandbox's crash record). */
   onRunning: ((name: string | null, entering: boolean) => void) | null = null
+  /** The callback that returned last (what a bug check outside any callback blames, e.g. a getter it left in its data). */
+  lastReturned: string | null = null
   /** Set while a single next service call should record where it came from (storm diagnostics). */
   captureNextLocation = false
   capturedLocation: SourceLocation | null = null
@@ -96,7 +99,7 @@ export class Invoker {
   call<A, R>(kind: CallbackKind, fn: (arg: A) => R, arg: A, srb: Srb | null = null, stream: unknown = null, priority = -1): R {
     const k = this.kernel
     let info = this.functions.get(fn)
-    if (info === undefined) this.functions.set(fn, (info = { name: fn.name || kind, slices: [] }))
+    if (info === undefined) this.functions.set(fn, (info = { name: functionName(fn) || kind, slices: [] }))
     const name = info.name
     const depth = this.stack.length
     if (depth === 0) this.topLevelCalls++
@@ -123,10 +126,18 @@ export class Invoker {
       return this.exception(inv, error)
     }
     this.stack.pop()
+    this.lastReturned = name
     if (this.onRunning !== null) this.onRunning(depth > 0 ? this.stack[depth - 1].name : null, false)
     // User code may have swallowed a bug check thrown through it with try/catch.
     k.rethrowIfHalted()
-    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+    let thenable = false
+    try {
+      thenable = result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function'
+    } catch (error) {
+      // The result is a Proxy (or has a getter) that throws when asked.
+      return this.exception(inv, error)
+    }
+    if (thenable) {
       k.bugcheck(BUGCHECK.DRIVER_VERIFIER_DETECTED_VIOLATION, `${name} returned a Promise: minidriver callbacks are synchronous (no async functions)`, {
         callback: name,
         location: this.locator.functionLocation(name) ?? this.locator.here(),
@@ -155,14 +166,22 @@ export class Invoker {
   }
 
   private exception(inv: Invocation, error: unknown): never {
-    const { location, stack } = this.locator.fromError(error)
-    const overflow = error instanceof RangeError && /call stack/i.test(error.message)
+    // The thrown value is the driver's: null, a Symbol, a Proxy whose traps throw, an Error with
+    // getters. It is read without calling any of its code (thrownValue.ts).
+    const facts = thrownFacts(error)
+    const thrown = this.locator.fromError(error)
+    let { location } = thrown
+    const { stack } = thrown
+    // No stack to say where (throw null, a Symbol, a Proxy): the callback's own line is the best there is.
+    const fallback = location === null ? this.locator.functionLocation(inv.name) : null
+    if (fallback !== null) location = fallback
+    const overflow = facts.name === 'RangeError' && facts.message !== null && /call stack/i.test(facts.message)
     const code = overflow
       ? BUGCHECK.UNEXPECTED_KERNEL_MODE_TRAP
       : inv.irqlAtEntry === PASSIVE_LEVEL
         ? BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED
         : BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED
-    const what = error instanceof Error ? `${error.name}: ${error.message}${sandboxHint(error)}` : `thrown value ${String(error)}`
+    const what = `${describeThrown(error)}${facts.isError ? sandboxHint(facts.name ?? '', facts.message ?? '') : ''}${fallback !== null ? ' (no stack: the location is the callback\'s definition)' : ''}`
     const message = overflow ? `stack overflow in ${inv.name} (${what})` : `exception in ${inv.name}: ${what}`
     return this.kernel.bugcheck(code, message, { callback: inv.name, location, stack })
   }
@@ -172,11 +191,11 @@ export class Invoker {
  * What a driver reaching outside its world ran into, said plainly: drivers see only 'strmini',
  * 'vcap1' and JavaScript itself (in the sandbox: no Node globals, no code generation from strings).
  */
-export function sandboxHint(error: Error): string {
-  if (error.name === 'ReferenceError' && /\b(process|require|global|Buffer|__dirname|__filename|setTimeout|setInterval|fetch)\b is not defined/.test(error.message)) {
+export function sandboxHint(name: string, message: string): string {
+  if (name === 'ReferenceError' && /\b(process|require|global|Buffer|__dirname|__filename|setTimeout|setInterval|fetch)\b is not defined/.test(message)) {
     return ' (drivers run in a sandbox without Node or browser globals: use the services of \'strmini\')'
   }
-  if (error.name === 'EvalError' && /code generation from strings/i.test(error.message)) {
+  if (name === 'EvalError' && /code generation from strings/i.test(message)) {
     return ' (the sandbox does not allow eval or Function(string))'
   }
   return ''

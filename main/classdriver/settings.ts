@@ -43,6 +43,13 @@ export interface ClassDriverSettings {
   streamDebugLevel: number
   /** Power the device to D3 when the last stream closes (the INF value PowerDownWhenUnopened). */
   powerDownWhenUnopened: boolean
+  /** Verifier findings (repeats included) after which the run stops with bug check 0xC4 (0: no limit). */
+  maxFindings: number
+  /**
+   * Not the class driver's: the wall time in seconds the simulation of one run may take (pauses and
+   * pacing not counted) before the session ends the run as not completed (SessionCore).
+   */
+  wallClockLimitSeconds: number
 }
 
 export const DEFAULT_SETTINGS: Readonly<ClassDriverSettings> = Object.freeze({
@@ -66,6 +73,8 @@ export const DEFAULT_SETTINGS: Readonly<ClassDriverSettings> = Object.freeze({
   dispatchBudgetNs: 1_000_000,
   streamDebugLevel: 0,
   powerDownWhenUnopened: false,
+  maxFindings: 10_000,
+  wallClockLimitSeconds: 600,
 })
 
 /** One-line documentation of each setting, for `docs/settings.md` and `mdwb --help`. */
@@ -90,6 +99,29 @@ export const SETTINGS_DOCS: Record<keyof ClassDriverSettings, string> = {
   dispatchBudgetNs: 'Longest callback at DISPATCH_LEVEL before raised-irql-budget (ns).',
   streamDebugLevel: 'StreamDebug: StreamClassDebugPrint prints levels at or below this (0 = Fatal only).',
   powerDownWhenUnopened: 'Send SRB_CHANGE_POWER_STATE(D3) after the last stream closes (INF PowerDownWhenUnopened).',
+  maxFindings: 'Verifier findings, repeats included, after which the run stops with bug check 0xC4 instead of recording more (0 = no limit).',
+  wallClockLimitSeconds: 'Wall-clock seconds the simulation of a run may take (pauses and pacing not counted); then the run ends as not completed (exit 1).',
+}
+
+/** The values a string setting may take. */
+const SETTING_CHOICES: Record<string, readonly string[]> = {
+  initialStatus: ['poison', 'pending'],
+  bufferAlignment: ['auto', 'mask', 'bytes'],
+  timerOnBusySlot: ['replace', 'ignore'],
+  priorityOnBusySlot: ['replace', 'ignore'],
+  interruptDuringLowerPriority: ['concurrent', 'lost'],
+}
+
+/** What is wrong with a value for a setting (by name), or null when it is a valid one. */
+export function settingProblem(key: string, value: unknown): string | null {
+  if (!(key in DEFAULT_SETTINGS)) return `is not a setting (settings: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`
+  const def = DEFAULT_SETTINGS[key as keyof ClassDriverSettings]
+  if (typeof value !== typeof def) return `must be a ${typeof def}, like its default ${JSON.stringify(def)}`
+  if (key === 'wallClockLimitSeconds' && !((value as number) > 0 && Number.isFinite(value))) return 'must be a positive number of seconds'
+  if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) return `must be a number of at least 0, like its default ${JSON.stringify(def)}`
+  const choices = SETTING_CHOICES[key]
+  if (choices !== undefined && !choices.includes(value as string)) return `must be one of ${choices.map((c) => `'${c}'`).join(', ')}`
+  return null
 }
 
 export function resolveSettings(overrides: Partial<ClassDriverSettings> = {}): ClassDriverSettings {

@@ -29,6 +29,7 @@ import { FrameTracker, type FrameContentChecker, type FrameCounts } from './fram
 import { GraphClock } from './graphClock.js'
 import { KSSTATE_BY_NAME, commandCode, resolveId, resolveSetName, statusCode } from './scenario/names.js'
 import type { Scenario, ScenarioFormat, Step, StepOf, StreamSelector } from './scenario/schema.js'
+import { MAX_CLIENT_BUFFER_BYTES } from './scenario/limits.js'
 
 /** What the hardware side offers the scenario (fault injection), per card. */
 export interface HardwareControl {
@@ -37,6 +38,11 @@ export interface HardwareControl {
   faultNames(): string[]
   /** Checks delivered buffers against the card's stamps (null: the card has none). */
   frameChecker: FrameContentChecker | null
+  /**
+   * Video frames the card has cut short by a stop of its channel so far (begun, neither delivered nor
+   * dropped when RUN went to 0). Absent: the card has no frames in progress (no card, or PIO frames).
+   */
+  abortedFrames?: () => number
 }
 
 /** How a scenario run ended, from the client's point of view. */
@@ -129,12 +135,13 @@ export class KsClient {
 
   /** Sum of the frame counts of every video stream (the report's `frames`). */
   frameCounts(): FrameCounts {
-    const total: FrameCounts = { delivered: 0, dropped: 0, torn: 0, stale: 0 }
+    const total: FrameCounts = { delivered: 0, dropped: 0, abortedAtStop: 0, torn: 0, stale: 0 }
     for (const [number, t] of this.trackers) {
       if (this.kinds.get(number) !== 'video') continue
       const c = t.counts()
       total.delivered += c.delivered
       total.dropped += c.dropped
+      total.abortedAtStop += c.abortedAtStop
       total.torn += c.torn
       total.stale += c.stale
     }
@@ -154,6 +161,11 @@ export class KsClient {
   }
 
   private readonly kinds = new Map<number, 'video' | 'audio' | 'other'>()
+
+  /** Video frames the card has cut short at stops so far (0 for other streams, or without a card). */
+  private abortedFrames(s: ClientStream): number {
+    return s.kind === 'video' && this.hardware.abortedFrames !== undefined ? this.hardware.abortedFrames() : 0
+  }
 
   /** Where the scenario stands: for "stuck" reports when the run ends early. */
   describeProgress(): ClientOutcome {
@@ -296,7 +308,10 @@ export class KsClient {
       case 'close-stream': {
         const s = this.stream(step.stream)
         s.pumping = false
+        const abortedBefore = this.abortedFrames(s)
         const status = yield* this.await<number>((done) => d.closeStream(s.instance, done))
+        // A close in RUN stops the stream too: a frame it cuts short is not a drop either.
+        s.tracker.noteStopped(this.abortedFrames(s) - abortedBefore)
         this.streams.delete(s.number)
         this.checkStatus(status, undefined, `close-stream ${s.number}`)
         if (--this.filterOpen === 0) yield* this.await<void>((done) => d.closeFilter(() => done()))
@@ -341,9 +356,14 @@ export class KsClient {
         const state = KSSTATE_BY_NAME[step.state]
         if (state === ks.KSSTATE_STOP) s.pumping = false
         // Leaving RUN, an application asks how many frames were dropped (IAMDroppedFrames).
-        if (s.state === ks.KSSTATE_RUN && state !== ks.KSSTATE_RUN) yield* this.queryDroppedFrames(s)
+        const leavingRun = s.state === ks.KSSTATE_RUN && state !== ks.KSSTATE_RUN
+        if (leavingRun) yield* this.queryDroppedFrames(s)
         this.setGraphState(s, state)
+        const abortedBefore = this.abortedFrames(s)
         const srb = yield* this.await<Srb>((done) => d.setState(s.instance, state, done))
+        // Frames the card was filling when the stream left RUN (or PAUSE, for a driver that keeps the
+        // card running there): the application's own stop ended them.
+        if (state !== ks.KSSTATE_RUN) s.tracker.noteStopped(this.abortedFrames(s) - abortedBefore)
         if (srb._Status === STATUS_SUCCESS) {
           if (state === ks.KSSTATE_STOP && s.state !== ks.KSSTATE_STOP) s.tracker.restart()
           s.state = state
@@ -364,11 +384,14 @@ export class KsClient {
         s.pumping = step.continuous ?? false
         const want = step.buffers - s.inflight.filter((x) => x._Command === SRB_READ_DATA).length
         const perSrb = step.headersPerSrb ?? 1
+        this.checkBufferBytes('read', step.buffers * perSrb, s)
         for (let i = 0; i < want; i++) this.submitRead(s, this.takeBuffers(s, perSrb))
         return
       }
       case 'write': {
         const s = this.stream(step.stream)
+        if (step.bytes !== undefined && step.bytes > s.bufferSize) this.fail(`write of ${step.bytes} bytes: the stream's buffers hold ${s.bufferSize} bytes`)
+        this.checkBufferBytes('write', step.buffers, s)
         for (let i = 0; i < step.buffers; i++) {
           const bufs = this.takeBuffers(s, 1)
           const n = Math.min(step.bytes ?? bufs[0].alloc.size, bufs[0].alloc.size)
@@ -605,6 +628,12 @@ export class KsClient {
     const s = number === undefined ? undefined : this.streams.get(number)
     if (s === undefined) this.fail(`stream ${String(selector)} is not open`)
     return s
+  }
+
+  /** `n` of the stream's buffers in flight at once must fit MAX_CLIENT_BUFFER_BYTES (the stream's buffer size is the driver's). */
+  private checkBufferBytes(op: string, n: number, s: ClientStream): void {
+    const bytes = n * s.bufferSize
+    if (bytes > MAX_CLIENT_BUFFER_BYTES) this.fail(`${op}: ${n} buffers of ${s.bufferSize} bytes are ${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${MAX_CLIENT_BUFFER_BYTES / 2 ** 20} MiB a stream may have in flight (docs/scenarios.md, Limits)`)
   }
 
   private takeBuffers(s: ClientStream, n: number): DataBuffer[] {

@@ -127,6 +127,8 @@ export interface Problem {
   timeNs?: number
   callback?: string
   srbId?: number
+  /** How many times it happened (a verifier finding repeated at the same site), when more than once. */
+  count?: number
 }
 
 // -------------------------------------------------------------------------------------------- runs

@@ -22,6 +22,11 @@ export interface Finding {
   srb?: { id: number; command: string; stream: number | null }
   callback?: string
   location?: SourceLocation
+  /**
+   * How many times this rule fired at this site (the same file:line, or the same callback when there
+   * is no location), when more than once; the message and time are the first one's.
+   */
+  count?: number
 }
 
 /** One expectation of the scenario, checked at the end. */
@@ -47,7 +52,13 @@ export interface RunReport {
   /** Why the run failed, one line each (empty on pass). */
   failures: string[]
   run: { completed: boolean; step: string | null; reason: string | null; unsupported?: boolean }
-  frames: { delivered: number; dropped: number; torn: number; stale: number }
+  /**
+   * Video frames. `dropped`: frames the card or the driver lost while the stream ran (gaps in
+   * PictureNumber, the driver's DropCount). `abortedAtStop`: frames the card was filling when the
+   * application stopped the stream (left RUN or closed the pin), which that stop ended: not drops
+   * (absent in reports of older versions).
+   */
+  frames: { delivered: number; dropped: number; abortedAtStop?: number; torn: number; stale: number }
   audio: { buffers: number; bytes: number }
   srbs: { total: number; byCommand: Record<string, number>; completed: number; cancelled: number; timedOut: number; outstanding: number }
   interrupts: { raised: number; claimed: number; spurious: number }

@@ -104,6 +104,7 @@ export function installCard(name: CardName, machine: Machine, options: CardOptio
           frameChecker: new StampFrameChecker(() => (card.video.pattern & PATTERN_STAMP) !== 0),
           faultNames: () => FaultInjector.ids(),
           injectFault: (step) => card.faults.inject(faultRequest(step)),
+          abortedFrames: () => card.video.abortedCount,
         },
       }
     }

@@ -1,5 +1,15 @@
-import ts from 'typescript'
+import { createRequire } from 'node:module'
+import type * as ts from 'typescript'
 import type { SourceLocation } from '../sim/bugcheck.js'
+
+let typescript: typeof ts | null = null
+/**
+ * TypeScript, loaded at the first compile rather than at start-up: it is 9 MB of JavaScript, and a
+ * command that compiles nothing (`mdwb --help`, `mdwb validate`) should not wait for it.
+ */
+function loadTypeScript(): typeof ts {
+  return (typescript ??= createRequire(import.meta.url)('typescript') as typeof ts)
+}
 
 /**
  * Instruments the loops of user code: every `for`, `while` and `do` body starts with
@@ -10,6 +20,7 @@ import type { SourceLocation } from '../sim/bugcheck.js'
  * does not parse, so that the bundler reports the syntax error itself, at its place.
  */
 export function guardLoops(source: string, fileName: string, displayName: string, sites: SourceLocation[], functions: Record<string, SourceLocation> = {}): string | null {
+  const ts = loadTypeScript()
   const transformer: ts.TransformerFactory<ts.SourceFile> = (context) => (file) => {
     const f = context.factory
     const at = (node: ts.Node): SourceLocation => {

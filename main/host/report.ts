@@ -27,7 +27,7 @@ export function formatSummary(r: RunReport): string {
   lines.push(`${r.result === 'pass' ? 'PASS' : 'FAIL'}  ${r.driver}  scenario ${r.scenario}  seed ${r.seed}  card ${r.card}`)
   const ratio = r.wallTimeMs > 0 ? ` (${(r.virtualTimeNs / 1e6 / r.wallTimeMs).toFixed(0)}x real time)` : ''
   lines.push(`  virtual time ${formatDuration(r.virtualTimeNs)} in ${r.wallTimeMs.toFixed(0)} ms wall${ratio}`)
-  lines.push(`  frames: ${r.frames.delivered} delivered, ${r.frames.dropped} dropped, ${r.frames.torn} torn, ${r.frames.stale} stale`)
+  lines.push(`  frames: ${r.frames.delivered} delivered, ${r.frames.dropped} dropped, ${r.frames.abortedAtStop ?? 0} aborted at stop, ${r.frames.torn} torn, ${r.frames.stale} stale`)
   if (r.audio.buffers > 0) lines.push(`  audio: ${r.audio.buffers} buffers, ${r.audio.bytes} bytes`)
   lines.push(`  SRBs: ${r.srbs.total} total, ${r.srbs.completed} completed, ${r.srbs.cancelled} cancelled, ${r.srbs.timedOut} timed out, ${r.srbs.outstanding} outstanding`)
   if (r.interrupts.raised > 0) lines.push(`  interrupts: ${r.interrupts.raised} raised, ${r.interrupts.claimed} claimed, ${r.interrupts.spurious} spurious`)
@@ -35,7 +35,7 @@ export function formatSummary(r: RunReport): string {
   const total = findingTotal(r)
   lines.push(`  verifier: ${total} finding(s)${total ? `, ${errors} error(s)` : ''}`)
   for (const f of r.verifier.slice(0, 20)) {
-    lines.push(`    ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.rule}: ${f.message}${where(f.location)}${f.callback ? ` [${f.callback}]` : ''} @ ${formatDuration(f.timeNs)}`)
+    lines.push(`    ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.rule}: ${f.message}${where(f.location)}${f.callback ? ` [${f.callback}]` : ''} @ ${formatDuration(f.timeNs)}${f.count !== undefined && f.count > 1 ? ` (${f.count} times)` : ''}`)
   }
   if (r.verifier.length > 20) lines.push(`    ... ${r.verifier.length - 20} more in the report`)
   if (r.bugcheck) {

@@ -18,6 +18,8 @@ import { WORKBENCH_MODULE_OBJECTS } from './workbenchModules.js'
 import { LiveTaps, type TapOptions } from './inspect/liveTaps.js'
 import { bugcheckForReport, type ExpectationResult, type RunReport } from './report.js'
 import { DriverLocator } from './sourceMap.js'
+import { formatDuration } from '../sim/time.js'
+import { describeThrown, safeInstanceOf, thrownFacts } from '../sim/thrownValue.js'
 import type { SwapResult } from '../contract/report.js'
 
 /**
@@ -84,6 +86,10 @@ export class SessionCore {
   /** The previews of delivered frames and audio, when the options asked for them. */
   taps: LiveTaps | null = null
   private wallTimeMs = 0
+  /** The wall-clock limit (setting wallClockLimitSeconds) in ms. */
+  private readonly wallLimitMs: number
+  /** Why the run ended early when the wall-clock limit ended it; null otherwise. */
+  private wallLimitReason: string | null = null
   private swapTrack: number | undefined
   private readonly swaps: SwapResult[] = []
   private started = false
@@ -100,6 +106,7 @@ export class SessionCore {
     if (scenario.device?.contiguity !== undefined) this.machine.memory.contiguityChance = scenario.device.contiguity
     this.machine.memory.userBuffersAbove4G = scenario.device?.buffersAbove4G === true
     const settings = resolveSettings({ ...(scenario.settings as Partial<ClassDriverSettings>), ...options.settings })
+    this.wallLimitMs = settings.wallClockLimitSeconds * 1000
     const requested = scenario.device?.card ?? 'auto'
     const cardName: CardName = requested === 'auto' ? autoCard(options.driver.workbenchImports) : requested
     this.card = installCard(cardName, this.machine, scenario.device ?? {})
@@ -141,9 +148,19 @@ export class SessionCore {
    */
   step(pause: (() => boolean) | null, untilNs = Infinity): boolean {
     const kernel = this.machine.kernel
-    if (kernel.stopped || kernel.halted !== null) return true
+    if (kernel.stopped || kernel.halted !== null || this.wallLimitReason !== null) return true
     const limit = Math.min(untilNs, this.options.timeLimitNs)
-    this.timed(() => kernel.runUntil(limit, pause))
+    // The wall-clock limit is asked with the host's question (every 1024 events): a run that would
+    // take hours of wall time (a huge count, a driver that floods the machine with events) ends.
+    const deadline = this.host.now() + this.wallLimitMs - this.wallTimeMs
+    const overTime = () => this.host.now() >= deadline
+    this.timed(() => kernel.runUntil(limit, pause === null ? overTime : () => overTime() || pause()))
+    if (!kernel.stopped && kernel.halted === null && this.wallTimeMs >= this.wallLimitMs) {
+      const progress = this.client?.describeProgress()
+      const seconds = +(this.wallLimitMs / 1000).toFixed(3)
+      this.wallLimitReason = `the run reached its wall-clock limit of ${seconds} s (setting wallClockLimitSeconds) at ${formatDuration(kernel.now())} of virtual time${progress?.step ? `, during step ${progress.step}` : ''}`
+      return true
+    }
     return kernel.stopped || kernel.halted !== null || kernel.now() >= this.options.timeLimitNs
   }
 
@@ -165,7 +182,7 @@ export class SessionCore {
       fresh = factory(WORKBENCH_MODULE_OBJECTS, loop)
     } catch (error) {
       const { location } = this.locator.fromError(error)
-      const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      const what = describeThrown(error)
       return { ok: false, error: `the new code threw while loading: ${what}${location ? ` at ${location.file}:${location.line}` : ''}`, replaced: [], kept: [], timeNs: at }
     } finally {
       bindRuntime(null)
@@ -207,16 +224,50 @@ export class SessionCore {
     return this.report()
   }
 
-  /** Runs `f` with 'strmini' bound to this session, adding its wall time to the run's. */
+  /**
+   * Runs `f` with 'strmini' bound to this session, adding its wall time to the run's. A bug check
+   * raised outside the run loop (the final checks, the verifier's findings limit) has been recorded
+   * already; anything else thrown that came from the driver's code or data (a getter or Proxy the class
+   * driver reads after the callback returned, a value thrown that is no Error) is a bug check too.
+   */
   private timed(f: () => void): void {
     bindRuntime({ driver: this.classDriver, kernel: this.services })
     const started = this.host.now()
     try {
       f()
+    } catch (error) {
+      if (safeInstanceOf(error, BugcheckSignal) && this.machine.kernel.halted !== null) return
+      this.escaped(error)
     } finally {
       this.wallTimeMs += this.host.now() - started
       bindRuntime(null)
     }
+  }
+
+  /**
+   * Something thrown out of the simulation itself, not out of a callback (the invoker maps those). It
+   * is the driver's when its stack has a frame of the driver (a getter, a Proxy trap) or when it is
+   * not an Error (the simulation throws only Errors): a bug check at that frame, blaming the callback
+   * running or the last one that returned. Otherwise it is a fault of the workbench and goes on up.
+   */
+  private escaped(error: unknown): void {
+    const kernel = this.machine.kernel
+    const { location, stack } = this.locator.fromError(error)
+    const facts = thrownFacts(error)
+    if (location === null && facts.isError) throw error
+    const invoker = this.classDriver.invoker
+    const running = invoker.currentName()
+    const callback = running ?? invoker.lastReturned
+    const when = running !== null ? `in ${running}` : callback !== null ? `after ${callback} returned` : 'outside any callback'
+    kernel.halted ??= {
+      code: BUGCHECK.KMODE_EXCEPTION_NOT_HANDLED,
+      name: 'KMODE_EXCEPTION_NOT_HANDLED',
+      message: `exception in the class driver ${when}, reading what the driver gave it (a getter or a Proxy of the driver's?): ${describeThrown(error)}`,
+      callback,
+      location,
+      stack,
+      timeNs: kernel.now(),
+    } satisfies BugcheckInfo
   }
 
   private boot(): void {
@@ -227,10 +278,10 @@ export class SessionCore {
       this.driverExports = exports
     } catch (error) {
       // The loop watchdog stopped the image's own top-level code: the bug check is already recorded.
-      if (error instanceof BugcheckSignal) return
+      if (safeInstanceOf(error, BugcheckSignal)) return
       // The module's own top-level code threw while the image loaded.
       const { location, stack } = this.locator.fromError(error)
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      const message = describeThrown(error)
       kernel.halted = {
         code: BUGCHECK.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED,
         name: 'SYSTEM_THREAD_EXCEPTION_NOT_HANDLED',
@@ -280,7 +331,7 @@ export class SessionCore {
     const d = this.device
     const client = this.client
     const verifier = this.classDriver.verifier
-    const frames = client?.frameCounts() ?? { delivered: 0, dropped: 0, torn: 0, stale: 0 }
+    const frames = client?.frameCounts() ?? { delivered: 0, dropped: 0, abortedAtStop: 0, torn: 0, stale: 0 }
     const byCommand: Record<string, number> = {}
     if (d) d.stats.byCommand.forEach((n, cmd) => n > 0 && (byCommand[srbCommandName(cmd)] = n))
     let outstanding = 0
@@ -288,7 +339,8 @@ export class SessionCore {
       outstanding = d.held.size + d.deviceQueue.pendingCount
       for (const s of d.streams) outstanding += s.control.pendingCount + s.data.pendingCount
     }
-    const outcome = client ? client.describeProgress() : { completed: false, step: null, reason: this.loadFailure ?? 'the driver did not load' }
+    let outcome = client ? client.describeProgress() : { completed: false, step: null, reason: this.loadFailure ?? 'the driver did not load' }
+    if (this.wallLimitReason !== null && !outcome.completed) outcome = { ...outcome, reason: this.wallLimitReason }
     const expectations = this.expectations(frames, verifier.warnings)
     const failures: string[] = []
     if (this.loadFailure) failures.push(this.loadFailure)

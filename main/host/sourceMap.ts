@@ -2,6 +2,7 @@ import type { SourceLocation } from '../sim/bugcheck.js'
 import type { UserCodeLocator } from '../classdriver/invocation.js'
 import type { CompiledDriver } from './compiledDriver.js'
 import { SourceMapIndex } from './sourceMapIndex.js'
+import { thrownFacts } from '../sim/thrownValue.js'
 
 const FRAME = /^\s*at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/
 
@@ -37,7 +38,8 @@ export class DriverLocator implements UserCodeLocator {
   }
 
   fromError(error: unknown): { location: SourceLocation | null; stack: string | null } {
-    const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : ''
+    // Read without calling anything of the thrown value (a Proxy, a getter): see thrownValue.ts.
+    const stack = thrownFacts(error).stack ?? ''
     const frames = this.userFrames(stack)
     return { location: frames[0]?.location ?? null, stack: frames.length > 0 ? frames.map((f) => `    at ${f.fn ?? '<anonymous>'} (${f.location.file}:${f.location.line}:${f.location.column})`).join('\n') : null }
   }

@@ -34,7 +34,7 @@ export function diffRuns(before: { trace: TraceRecorder; report: RunReport | nul
     .map((rule) => ({ rule, before: counts(before.report)[rule] ?? 0, after: counts(after.report)[rule] ?? 0 }))
     .filter((f) => f.before !== f.after)
   const bug = (r: RunReport | null) => (both && r!.bugcheck ? `${r!.bugcheck.name}: ${r!.bugcheck.message}` : null)
-  const noFrames: RunReport['frames'] = { delivered: 0, dropped: 0, torn: 0, stale: 0 }
+  const noFrames: RunReport['frames'] = { delivered: 0, dropped: 0, abortedAtStop: 0, torn: 0, stale: 0 }
   const frames = (r: RunReport | null) => r?.frames ?? before.report?.frames ?? after.report?.frames ?? noFrames
   return {
     identical: first === null,

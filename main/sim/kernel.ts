@@ -1,4 +1,5 @@
 import { BUGCHECK, BugcheckSignal, bugcheckName, type BugcheckInfo } from './bugcheck.js'
+import { safeInstanceOf } from './thrownValue.js'
 import { DEFAULT_COSTS, type CostModel } from './costModel.js'
 import { Cpu } from './cpu.js'
 import { EventQueue, type EventCallback, type EventHandle } from './eventQueue.js'
@@ -191,7 +192,7 @@ export class Kernel {
         this.runEvent(tHw <= tOs ? this.hwEvents : this.osEvents, t)
       }
     } catch (e) {
-      if (!(e instanceof BugcheckSignal)) throw e
+      if (!safeInstanceOf(e, BugcheckSignal)) throw e
       this.runningCpu = null
       this.inEvent = false
     }

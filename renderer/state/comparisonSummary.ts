@@ -24,6 +24,7 @@ export function summarizeComparison(c: Comparison): ComparisonSummary {
   for (const k of ['delivered', 'dropped', 'torn', 'stale'] as const) {
     if (fb[k] !== fa[k]) details.push(`frames ${k}: ${fb[k]} → ${fa[k]}`)
   }
+  if ((fb.abortedAtStop ?? 0) !== (fa.abortedAtStop ?? 0)) details.push(`frames aborted at stop: ${fb.abortedAtStop ?? 0} → ${fa.abortedAtStop ?? 0}`)
   for (const f of d.findings) details.push(`${f.rule}: ${f.before} → ${f.after}`)
   if (d.bugcheck.before !== d.bugcheck.after) details.push(`bug check: ${d.bugcheck.before ?? 'none'} → ${d.bugcheck.after ?? 'none'}`)
   const pair = `run ${c.after} against run ${c.before}`

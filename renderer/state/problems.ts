@@ -62,6 +62,7 @@ export function timeText(p: Problem): string {
 export function problemSummary(p: Problem): string {
   const parts = [`${p.severity}: ${p.message}`]
   if (p.code !== undefined) parts[0] += ` (${p.code})`
+  if (p.count !== undefined) parts[0] += `, ${p.count} times`
   const where = locationText(p)
   if (where !== '') parts.push(`at ${where}`)
   const when = timeText(p)

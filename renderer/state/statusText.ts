@@ -64,7 +64,10 @@ export function statusItems(status: RunStatus | null, connection: Connection, co
   const parts = [`${f.dropped} dropped`]
   if (f.torn > 0) parts.push(`${f.torn} torn`)
   if (f.stale > 0) parts.push(`${f.stale} stale`)
-  items.push({ id: 'drops', label: 'Frames dropped, torn or stale', text: parts.join(', '), tone: bad > 0 ? 'warn' : 'normal' })
+  // Frames the application's own stop cut short: shown apart, and not a warning.
+  const aborted = f.abortedAtStop ?? 0
+  if (aborted > 0) parts.push(`${aborted} aborted at stop`)
+  items.push({ id: 'drops', label: 'Frames dropped, torn or stale (and cut short by a stop, which is not a drop)', text: parts.join(', '), tone: bad > 0 ? 'warn' : 'normal' })
   items.push({
     id: 'findings',
     label: 'Verifier findings (errors)',

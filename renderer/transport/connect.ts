@@ -1,7 +1,7 @@
 import { connectBackend, type BackendClient } from '../../main/contract/rpc.js'
 import { portChannel } from './portChannel'
 import { receiveShellPort } from './shellPort'
-import { openWebSocketChannel, rpcSocketUrl } from './webSocketChannel'
+import { dropTokenFromAddress, openWebSocketChannel, rpcSocketUrl } from './webSocketChannel'
 
 export type TransportKind = 'port' | 'websocket'
 
@@ -16,6 +16,9 @@ export function transportKind(win: Window): TransportKind {
  * `client.closed`.
  */
 export async function connect(win: Window = window): Promise<BackendClient> {
-  const channel = transportKind(win) === 'port' ? portChannel(await receiveShellPort(win)) : await openWebSocketChannel(rpcSocketUrl(win.location))
-  return connectBackend(channel)
+  if (transportKind(win) === 'port') return connectBackend(portChannel(await receiveShellPort(win)))
+  // The first socket still takes the token of the address; then the address forgets it (the cookie carries it from now on).
+  const url = rpcSocketUrl(win.location)
+  dropTokenFromAddress(win)
+  return connectBackend(await openWebSocketChannel(url))
 }

@@ -9,6 +9,24 @@ export function rpcSocketUrl(location: Location): string {
 }
 
 /**
+ * Takes the launch token out of the page's address (history.replaceState, so the entry the page is
+ * on no longer carries it: not in the back/forward list, a bookmark, a screenshot of the address
+ * bar or a copied link). The server set an HttpOnly cookie with the page itself; later requests,
+ * the WebSocket and a reload of the token-less address use it. Other query parameters and the hash
+ * stay. Returns the address it left (null when there was no token).
+ */
+export function dropTokenFromAddress(win: Pick<Window, 'location'> & { history?: Pick<History, 'replaceState' | 'state'> }): string | null {
+  const { location } = win
+  if (typeof location.href !== 'string' || win.history === undefined) return null
+  const url = new URL(location.href)
+  if (!url.searchParams.has('token')) return null
+  url.searchParams.delete('token')
+  const left = `${url.pathname}${url.search}${url.hash}`
+  win.history.replaceState(win.history.state, '', left)
+  return left
+}
+
+/**
  * Web mode's transport: a WebSocket to the server that served the page, one binary frame per message
  * (wire.ts). Resolves once the socket is open; a socket that closes later surfaces through
  * `closed` (the page shows it; there is no reconnect: the server's state went with the socket).

@@ -57,18 +57,22 @@ describe('cancel', () => {
     const driver = probe(`
       control: (srb) => { if (srb.Command !== S.SRB_SET_STREAM_STATE) return false; srb.Status = S.STATUS_SUCCESS; handles.state = srb.CommandData.StreamState; completeControl(srb); return true },
       cancel: (srb) => { log.push('asked to cancel') },`)
-    const { driver: d, rules } = await runDriver(driver, [...PAUSED, { op: 'read', stream: 0, buffers: 2 }, { op: 'wait', duration: '1ms' }, { op: 'set-state', stream: 0, state: 'STOP' }, { op: 'wait', duration: '1ms' }] as never)
+    const { driver: d, rules, report } = await runDriver(driver, [...PAUSED, { op: 'read', stream: 0, buffers: 2 }, { op: 'wait', duration: '1ms' }, { op: 'set-state', stream: 0, state: 'STOP' }, { op: 'wait', duration: '1ms' }] as never)
     expect((d.log as string[]).filter((l) => l === 'asked to cancel')).toHaveLength(2)
-    expect(rules.filter((r) => r === 'read-in-stop')).toHaveLength(2)
+    // Both reads, one finding: the same rule at the same place is listed once with its count.
+    expect(rules.filter((r) => r === 'read-in-stop')).toHaveLength(1)
+    expect(report.verifier.find((f) => f.rule === 'read-in-stop')?.count).toBe(2)
+    expect(report.findingCounts['read-in-stop']).toBe(2)
   })
 
   it('with cancelReadsOnStop off, leaves the reads to the driver and reports those it keeps', async () => {
     const driver = probe(`control: (srb) => { if (srb.Command !== S.SRB_SET_STREAM_STATE) return false; srb.Status = S.STATUS_SUCCESS; handles.state = srb.CommandData.StreamState; completeControl(srb); return true },`)
-    const { driver: d, rules } = await runDriver(driver, [...PAUSED, { op: 'read', stream: 0, buffers: 2 }, { op: 'wait', duration: '1ms' }, { op: 'set-state', stream: 0, state: 'STOP' }] as never, {
+    const { driver: d, rules, report } = await runDriver(driver, [...PAUSED, { op: 'read', stream: 0, buffers: 2 }, { op: 'wait', duration: '1ms' }, { op: 'set-state', stream: 0, state: 'STOP' }] as never, {
       settings: { cancelReadsOnStop: false },
     })
     expect((d.log as string[]).some((l) => l.startsWith('cancel:'))).toBe(false)
-    expect(rules.filter((r) => r === 'read-in-stop')).toHaveLength(2)
+    expect(rules.filter((r) => r === 'read-in-stop')).toHaveLength(1)
+    expect(report.findingCounts['read-in-stop']).toBe(2)
   })
 
   it('reports a read the driver queues while the stream is stopped', async () => {

@@ -64,7 +64,7 @@ describe('examples/vcap1-capture.ts: presets', () => {
   it('captures 640x480 YUY2 at 30 fps for 10 s: 300 frames, none dropped, torn or stale, stamps intact', () => {
     const { session, report } = runScenario(buildPreset('capture', { durationNs: 10e9 }))
     expect(report.result).toBe('pass')
-    expect(report.frames).toEqual({ delivered: 300, dropped: 0, torn: 0, stale: 0 })
+    expect(report.frames).toEqual({ delivered: 300, dropped: 0, abortedAtStop: 0, torn: 0, stale: 0 })
     expect(report.interrupts.spurious).toBe(0)
     // One interrupt per frame: the driver asks for IOC only at the end of each frame.
     expect(report.interrupts.raised).toBeLessThanOrEqual(310)

@@ -55,7 +55,7 @@ describe('mdwb run', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/card vcap1/)
     const report = JSON.parse(await readFile(reportFile, 'utf8'))
-    expect(report.frames).toEqual({ delivered: 300, dropped: 0, torn: 0, stale: 0 })
+    expect(report.frames).toEqual({ delivered: 300, dropped: 0, abortedAtStop: 0, torn: 0, stale: 0 })
     expect(report.verifier).toEqual([])
   })
 

@@ -1,11 +1,15 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { MAX_COUNT, MAX_WRITE_BYTES } from './limits.js'
 
 /**
  * The scenario file format (product-spec section 4). Each op has its own schema so a bad step gets a
  * message about that op's fields, not a union of every op's errors. `docs/scenarios.md` documents it.
  */
 
-/** "2s", "500ms", "250us", or nanoseconds; the text is checked after the schema (a clearer message). */
+/**
+ * "2s", "500ms", "250us", or nanoseconds; the text and the maximum (MAX_VIRTUAL_NS) are checked after
+ * the schema (a clearer message).
+ */
 const Duration = Type.Union([Type.String(), Type.Integer({ minimum: 0 })], {
   description: 'a duration: "2s", "500ms", "250us", or nanoseconds',
 })
@@ -41,7 +45,7 @@ export const RangeFormat = Type.Object({ range: Type.Integer({ minimum: 0, maxim
 export const Format = Type.Union([VideoFormat, AudioFormat, RangeFormat])
 
 /** Issue the request this many times, each after the previous one completed. */
-const Count = Type.Integer({ minimum: 1, maximum: 100_000_000 })
+const Count = Type.Integer({ minimum: 1, maximum: MAX_COUNT })
 
 const KsState = Type.Union([Type.Literal('STOP'), Type.Literal('ACQUIRE'), Type.Literal('PAUSE'), Type.Literal('RUN')])
 /** A GUID, or the name of a known set (KSPROPSETID_Connection, PROPSETID_VIDCAP_DROPPEDFRAMES...). */
@@ -74,16 +78,16 @@ export const OPS = {
     continuous: Type.Optional(Type.Boolean()),
     headersPerSrb: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
   }),
-  write: op('write', { stream: StreamRef, buffers: Type.Integer({ minimum: 1, maximum: 64 }), bytes: Type.Optional(Type.Integer({ minimum: 0 })) }),
+  write: op('write', { stream: StreamRef, buffers: Type.Integer({ minimum: 1, maximum: 64 }), bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WRITE_BYTES })) }),
   wait: op('wait', { duration: Duration }),
-  'wait-frames': op('wait-frames', { stream: Type.Optional(StreamRef), count: Type.Integer({ minimum: 1 }), timeout: Type.Optional(Duration) }),
+  'wait-frames': op('wait-frames', { stream: Type.Optional(StreamRef), count: Type.Integer({ minimum: 1, maximum: MAX_COUNT }), timeout: Type.Optional(Duration) }),
   cancel: op('cancel', { stream: StreamRef, which: Type.Optional(Type.Union([Type.Literal('oldest'), Type.Literal('newest'), Type.Literal('all')])) }),
   'get-property': op('get-property', {
     stream: Type.Optional(StreamRef),
     count: Type.Optional(Count),
     set: SetRef,
     id: IdRef,
-    size: Type.Optional(Type.Integer({ minimum: 0 })),
+    size: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
     expectStatus: Type.Optional(Type.String()),
   }),
   'set-property': op('set-property', {
@@ -91,7 +95,7 @@ export const OPS = {
     set: SetRef,
     id: IdRef,
     value: Type.Optional(Type.Union([Type.Number(), Type.Record(Type.String(), Type.Unknown())])),
-    size: Type.Optional(Type.Integer({ minimum: 0 })),
+    size: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
     expectStatus: Type.Optional(Type.String()),
   }),
   'enable-event': op('enable-event', { stream: Type.Optional(StreamRef), set: SetRef, id: IdRef, name: Type.Optional(Type.String()) }),
@@ -106,17 +110,17 @@ export const OPS = {
   }),
   fault: op('fault', {
     fault: Type.String({ minLength: 1 }),
-    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    count: Type.Optional(Count),
     probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     at: Type.Optional(Duration),
     duration: Type.Optional(Duration),
     register: Type.Optional(Type.String()),
-    access: Type.Optional(Type.Integer({ minimum: 1 })),
+    access: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_COUNT })),
     scope: Type.Optional(Type.Union([Type.Literal('video'), Type.Literal('audio'), Type.Literal('global')])),
     value: Type.Optional(Type.Number()),
   }),
   repeat: Type.Object(
-    { op: Type.Literal('repeat'), times: Type.Integer({ minimum: 1, maximum: 100000 }), steps: Type.Array(Type.Object({ op: Type.String() }, { additionalProperties: true })) },
+    { op: Type.Literal('repeat'), times: Type.Integer({ minimum: 1, maximum: 100_000 }), steps: Type.Array(Type.Object({ op: Type.String() }, { additionalProperties: true })) },
     { additionalProperties: false },
   ),
 } as const
@@ -142,7 +146,7 @@ export const Expect = Type.Object(
 export const Device = Type.Object(
   {
     card: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('vcap1'), Type.Literal('stub'), Type.Literal('none')])),
-    bandwidthMBps: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    bandwidthMBps: Type.Optional(Type.Number({ minimum: 1, maximum: 1_000_000 })),
     cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
     neighbour: Type.Optional(Type.Boolean()),
     /** Chance that the next page of a buffer follows the previous one physically (default 0.75; 0: every page scattered). */

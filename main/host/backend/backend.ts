@@ -22,8 +22,10 @@ import { defaultExportPath, exportRun } from './exports.js'
 import { scenarioProblems } from './problems.js'
 import { checkReferences, copyProject, loadProject, normalizeProjectPath, resolveInProject } from './projects.js'
 import { parseSettings, SETTINGS_FILE } from './projectSchema.js'
+import type { ImportLimits } from './importLimits.js'
 import { RecentProjects } from './recent.js'
 import { RunManager, type Emit } from './runs.js'
+import { isInside, resolveWriteTarget } from './safePaths.js'
 import { createFromTemplate, templateInfos } from './templates.js'
 import { recorderChunks } from './traceChunks.js'
 import { readChromeTraceFile } from './traceImport.js'
@@ -42,6 +44,8 @@ export interface BackendOptions {
   chooseFolder?: (purpose: 'open' | 'new' | 'save-as') => Promise<string | null>
   /** Limits of the sandbox runs happen in (tests shorten them); default: the sandbox's own. */
   sandbox?: SandboxOptions
+  /** How much *Open trace* reads; default: from the environment (MDWB_IMPORT_MAX_MB, docs/settings.md). */
+  importLimits?: ImportLimits
 }
 
 export interface WorkbenchBackend extends BackendApi {
@@ -172,7 +176,16 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
         settings = parseSettings(content, SETTINGS_FILE)
         await checkReferences(p.root, settings)
       }
-      const bytes = await writeFileAtomic(resolveInProject(p.root, rel), content)
+      let target: string
+      try {
+        // The real path, symbolic links followed: a link inside the project is written through, one out of it refused.
+        target = await resolveWriteTarget(resolveInProject(p.root, rel), p.root, rel, 'the project')
+      } catch (e) {
+        // Nothing is lost: the text stays as the file's draft, an unsaved buffer that comes back.
+        await p.drafts.store(rel, content).catch(() => {})
+        throw new Error(`${(e as Error).message}; not saved, the text is kept as an unsaved draft`)
+      }
+      const bytes = await writeFileAtomic(target, content)
       await p.drafts.store(rel, null)
       if (settings !== null) p.settings = settings
       return { path: rel, bytes }
@@ -230,10 +243,14 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
         if (trace === null) return { ok: false, error: `run ${request.runId} has no trace` }
         const base = current?.root ?? options.projectsFolder
         const file = request.path ? path.resolve(base, request.path) : defaultExportPath(base, kept.info, request.kind)
-        const written = await exportRun({ info: kept.info, trace, report: kept.report }, request.kind, file, (done, total) =>
+        // It stays in the project (the default exports/ folder, or a path inside it), else in the folder the user named.
+        const inProject = isInside(base, file)
+        const folder = inProject ? base : path.dirname(file)
+        const target = await resolveWriteTarget(file, folder, file, inProject ? 'the project' : 'the folder you chose')
+        const written = await exportRun({ info: kept.info, trace, report: kept.report }, request.kind, target, (done, total) =>
           emit('exportProgress', { kind: request.kind, runId: request.runId, done, total }),
         )
-        return { ok: true, path: written.path, bytes: written.bytes }
+        return { ok: true, path: file, bytes: written.bytes }
       } catch (e) {
         return { ok: false, error: (e as Error).message }
       }
@@ -241,7 +258,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
 
     async openTrace(file) {
       const abs = path.resolve(current?.root ?? options.projectsFolder, requireString(file, 'the trace file'))
-      const imported = await readChromeTraceFile(abs)
+      const imported = await readChromeTraceFile(abs, { limits: options.importLimits })
       const kept = runs.keep({ ...imported.about, startedAt: Date.now(), origin: 'file', replayOf: null, warnings: imported.warnings.slice(0, 100) }, imported.trace, null)
       emit('runStarted', kept.info)
       for (const chunk of recorderChunks(kept.info.runId, imported.trace)) emit('trace', chunk, { transfer: true })

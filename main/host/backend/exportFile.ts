@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { TEMP_SUFFIX } from './atomicWrite.js'
+import { existingMode, TEMP_SUFFIX } from './atomicWrite.js'
 
 /**
  * A file written atomically, in pieces (writeFileAtomic of atomicWrite.ts for a file written a part at a
@@ -19,13 +19,19 @@ export class ExportFile {
     private readonly handle: FileHandle,
   ) {}
 
-  /** Creates the folder if missing and opens the temporary file. */
+  /**
+   * Creates the folder if missing and opens the temporary file. `target` is the real target (symbolic
+   * links resolved by the caller, safePaths.ts); an existing file keeps its mode.
+   */
   static async create(target: string): Promise<ExportFile> {
     const file = path.resolve(target)
     try {
       await mkdir(path.dirname(file), { recursive: true })
       const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`)
-      return new ExportFile(file, temp, await open(temp, 'wx'))
+      const mode = await existingMode(file)
+      const handle = await open(temp, 'wx')
+      if (mode !== null) await handle.chmod(mode).catch(() => {})
+      return new ExportFile(file, temp, handle)
     } catch (e) {
       throw new Error(`cannot write ${file}: ${(e as Error).message}`)
     }

@@ -59,12 +59,14 @@ export function reportProblems(report: RunReport, scenario: ScenarioText | null,
     if (f.location) p.location = f.location
     if (f.callback) p.callback = f.callback
     if (f.srb) p.srbId = f.srb.id
+    if (f.count !== undefined && f.count > 1) p.count = f.count
     out.push(p)
   }
   const counted = findingTotal(report)
-  if (counted > report.verifier.length) {
-    // The verifier keeps the first findings of each rule; the rest are only counted.
-    out.push({ source: 'verifier', severity: 'info', message: `${counted - report.verifier.length} more finding(s) of the same rules, counted but not listed (${counted} in all)` })
+  const listed = report.verifier.reduce((n, f) => n + (f.count ?? 1), 0)
+  if (counted > listed) {
+    // The verifier lists the first sites of each rule; findings at further sites are only counted.
+    out.push({ source: 'verifier', severity: 'info', message: `${counted - listed} more finding(s) of the same rules, counted but not listed (${counted} in all)` })
   }
   const b = report.bugcheck
   if (b !== null) {

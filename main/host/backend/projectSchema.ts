@@ -4,6 +4,7 @@ import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-
 import { DEFAULT_SETTINGS } from '../../classdriver/settings.js'
 import type { WorkbenchSettings } from '../../contract/api.js'
 import { parseDuration } from '../../sim/time.js'
+import { durationOverLimit } from '../../client/scenario/limits.js'
 import { lineColumn, locatePointer } from './jsonLocation.js'
 
 /** The project's settings file, at the root of its folder. */
@@ -80,6 +81,7 @@ function checkSettings(value: unknown): { pointer: string; message: string }[] {
   const out: { pointer: string; message: string }[] = []
   const ns = parseDuration(s.duration)
   if (!(ns > 0)) out.push({ pointer: '/duration', message: `must be a duration such as "2s" or "500ms", got ${JSON.stringify(s.duration)}` })
+  else if (durationOverLimit(ns) !== null) out.push({ pointer: '/duration', message: `is ${JSON.stringify(s.duration)}, ${durationOverLimit(ns)}` })
   for (const [key, v] of Object.entries(s.settings ?? {})) {
     const pointer = `/settings/${key}`
     if (!(key in DEFAULT_SETTINGS)) {

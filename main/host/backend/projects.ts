@@ -5,6 +5,7 @@ import type { Draft, Project, ProjectFile, ProjectFileKind, SourceBuffer, Workbe
 import { writeFileAtomic } from './atomicWrite.js'
 import { DraftStore } from './drafts.js'
 import { parseSettings, SETTINGS_FILE } from './projectSchema.js'
+import { resolveWriteTarget } from './safePaths.js'
 
 /** Folders a project listing skips: tooling, and the exports the workbench writes. */
 const SKIPPED_FOLDERS = new Set(['node_modules', 'exports', 'out'])
@@ -182,18 +183,21 @@ export async function copyProject(from: string, to: string, buffers: readonly So
   if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) throw new Error(`${dst}: cannot save a project inside itself`)
   if (!(await isEmptyFolder(dst))) throw new Error(`${dst}: the folder is not empty; save as into a new or empty folder`)
   // Check every buffer before anything is written.
-  const targets = buffers.map((b) => ({ file: resolveInProject(dst, b.path), content: b.content }))
+  const targets = buffers.map((b) => ({ file: resolveInProject(dst, b.path), path: b.path, content: b.content }))
   try {
     await cp(src, dst, {
       recursive: true,
       errorOnExist: true,
       force: false,
+      // Links are copied as they are: a relative one keeps pointing inside the copy.
+      verbatimSymlinks: true,
       filter: (source) => {
         const name = path.basename(source)
         return source === src || !(name === '.git' || name === 'node_modules' || name.endsWith('.mdwb-tmp'))
       },
     })
-    for (const t of targets) await writeFileAtomic(t.file, t.content)
+    // A buffer is written through a link of the copy only when its real path stays in the copy.
+    for (const t of targets) await writeFileAtomic(await resolveWriteTarget(t.file, dst, t.path, 'the new project'), t.content)
   } catch (e) {
     await rm(dst, { recursive: true, force: true }).catch(() => {})
     throw e

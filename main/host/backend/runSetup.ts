@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { PRESETS } from '../../client/scenario/presets.js'
 import type { Scenario } from '../../client/scenario/schema.js'
 import { parseScenario } from '../../client/scenario/validate.js'
+import { formatLimit, MAX_VIRTUAL_NS } from '../../client/scenario/limits.js'
 import type { ClassDriverSettings } from '../../classdriver/settings.js'
 import type { Problem, RunRequest, SourceBuffer, Speed, WorkbenchSettings } from '../../contract/api.js'
 import { parseDuration } from '../../sim/time.js'
@@ -105,7 +106,7 @@ export async function prepareRun(project: ProjectContext, request: RunRequest, d
   const buffers = request.buffers ?? []
   const durationText = request.duration ?? s.duration
   const durationNs = parseDuration(durationText)
-  if (!(durationNs > 0)) return { ok: false, problems: [{ source: 'project', severity: 'error', message: `duration must be a duration such as "2s" or "500ms", got ${JSON.stringify(durationText)}` }] }
+  if (!(durationNs > 0 && durationNs <= MAX_VIRTUAL_NS)) return { ok: false, problems: [{ source: 'project', severity: 'error', message: `duration must be a duration such as "2s" or "500ms", at most ${formatLimit(MAX_VIRTUAL_NS)}, got ${JSON.stringify(durationText)}` }] }
   let speed: Speed
   try {
     speed = checkSpeed(request.speed ?? s.speed)

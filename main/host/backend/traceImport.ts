@@ -44,15 +44,19 @@
  * The work is linear in the events (plus sorts per track), so a 50 MB file takes a couple of seconds.
  * Warnings are counted per kind of problem, not one per event.
  */
-import { gunzipSync } from 'node:zlib'
-import { readFile } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
 import type { RunInfo } from '../../contract/api.js'
 import { EventKind, type ArgFormat, type ArgLayout, type TraceSchema, type TrackInfo, type TrackKind } from '../../contract/trace.js'
 import { TraceRecorder } from '../../sim/trace/recorder.js'
 import { StringTable } from '../../sim/trace/strings.js'
 import { ImportRows } from './traceImportRows.js'
-import { findJsonSyntaxError } from './traceImportSyntax.js'
+import { importLimitsFrom, megabytes, WORKBENCH_SETTINGS, type ImportLimits } from './importLimits.js'
+import { parseJsonInPieces, pauseEvery, type Pause } from './traceImportParse.js'
+import { findJsonSyntaxError, findJsonSyntaxErrorAsync } from './traceImportSyntax.js'
 
 /** otherData.tool of our own export (main/host/export/chromeTrace.ts). */
 export const OUR_TOOL = 'Minidriver Workbench'
@@ -60,6 +64,8 @@ export const OUR_TOOL = 'Minidriver Workbench'
 /** Fresh numeric ids (for string ids, and numeric ids already open) start here, above real SRB ids. */
 const FRESH_ID_BASE = 2 ** 48
 const MAX_TRACKS = 0xffff
+/** The importer yields (the async import may pause there) every STEP_MASK + 1 events. */
+const STEP_MASK = 4095
 
 export interface ImportedTrace {
   trace: TraceRecorder
@@ -78,28 +84,156 @@ export interface ImportedTrace {
 
 type Json = Record<string, unknown>
 
-/** Reads a Chrome trace file (.json, or gzip-compressed) and imports it; errors name the file. */
-export async function readChromeTraceFile(file: string): Promise<ImportedTrace> {
-  let data: Buffer
+export interface ReadTraceOptions {
+  /** Default: importLimitsFrom(process.env) (MDWB_IMPORT_MAX_MB, docs/settings.md). */
+  limits?: ImportLimits
+  /** Awaited between pieces of the work; default: a turn of the event loop every 10 ms. */
+  pause?: Pause
+}
+
+/**
+ * Reads a Chrome trace file (.json, or gzip-compressed) and imports it; errors name the file.
+ * Regular files only (a device, a FIFO or a folder is refused before it is read), at most
+ * `limits.maxBytes` of text (the file, or what it inflates to: gunzip runs as a stream and stops
+ * past the limit), parsed and imported a piece at a time so the backend answers other requests
+ * meanwhile.
+ */
+export async function readChromeTraceFile(file: string, options: ReadTraceOptions = {}): Promise<ImportedTrace> {
+  const limits = options.limits ?? importLimitsFrom()
+  const data = await readTraceBytes(file, limits.maxBytes)
+  const pause = options.pause ?? pauseEvery()
+  await pause()
+  return importChromeTraceAsync(data.toString('utf8'), file, pause)
+}
+
+const LIMIT_NAME = WORKBENCH_SETTINGS.importMaxMB.env
+
+/** What a non-file is called in errors. */
+function notAFile(st: Stats): string | null {
+  if (st.isFile()) return null
+  if (st.isDirectory()) return 'a folder'
+  if (st.isFIFO()) return 'a FIFO (named pipe)'
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device'
+  if (st.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+/** The file's bytes (gunzipped when it is gzip), refusing what is not a regular file or is over `max`. */
+async function readTraceBytes(file: string, max: number): Promise<Buffer> {
+  let st: Stats
   try {
-    data = await readFile(file)
+    st = await stat(file)
   } catch (e) {
     throw new Error(`cannot open ${file}: ${(e as Error).message}`)
   }
-  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
-    try {
-      data = gunzipSync(data)
-    } catch (e) {
-      throw new Error(`${file}: not a valid gzip file: ${(e as Error).message}`)
-    }
+  const refuse = (what: string) => new Error(`cannot open ${file}: it is ${what}, not a file; a trace is a .json or .json.gz file`)
+  const kind = notAFile(st)
+  if (kind !== null) throw refuse(kind)
+  let handle: FileHandle
+  try {
+    // O_NONBLOCK: should the path have become a FIFO since the stat, opening it does not wait for a writer.
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  } catch (e) {
+    throw new Error(`cannot open ${file}: ${(e as Error).message}`)
   }
-  return importChromeTrace(data.toString('utf8'), file)
+  try {
+    const opened = await handle.stat()
+    const openedKind = notAFile(opened)
+    if (openedKind !== null) throw refuse(openedKind)
+    if (opened.size > max) throw new Error(`cannot open ${file}: it is ${megabytes(opened.size)}, over the import limit of ${megabytes(max)} (${LIMIT_NAME})`)
+    const head = Buffer.alloc(2)
+    const { bytesRead } = await handle.read(head, 0, 2, 0)
+    if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) return await gunzipCapped(handle, file, max)
+    return await readCapped(handle, file, max)
+  } finally {
+    await handle.close().catch(() => {})
+  }
+}
+
+/** Reads to the end, at most `max` bytes (a file that grows while it is read stops there). */
+async function readCapped(handle: FileHandle, file: string, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(4 * 1024 * 1024)
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, total)
+    if (bytesRead === 0) break
+    total += bytesRead
+    if (total > max) throw new Error(`cannot open ${file}: it grew past the import limit of ${megabytes(max)} (${LIMIT_NAME}) while it was read`)
+    chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead))
+  }
+  return Buffer.concat(chunks, total)
+}
+
+class InflateLimit extends Error {}
+
+/** Gunzip as a stream (off the main thread, a chunk at a time), stopped as soon as the output passes `max`. */
+async function gunzipCapped(handle: FileHandle, file: string, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  let over = false
+  try {
+    await pipeline(handle.createReadStream({ start: 0, autoClose: false }), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        total += chunk.length
+        if (total > max) {
+          over = true
+          throw new InflateLimit()
+        }
+        chunks.push(chunk)
+      }
+    })
+  } catch (e) {
+    // (pipeline may reject with its own AbortError once the sink threw.)
+    if (over || e instanceof InflateLimit) throw new Error(`${file}: inflates past ${megabytes(max)}, the import limit (${LIMIT_NAME}); not opened`)
+    throw new Error(`${file}: not a valid gzip file: ${(e as Error).message}`)
+  }
+  return Buffer.concat(chunks, total)
 }
 
 /** Reads a Chrome Trace Event JSON text (ours, or another tool's) into a TraceRecorder. `source` names it in errors. */
 export function importChromeTrace(text: string, source: string): ImportedTrace {
   const warnings = new Warnings()
   const doc = parseJson(text, source, warnings)
+  return drive(importDocument(doc, source, warnings))
+}
+
+/**
+ * importChromeTrace a piece at a time: the text parsed an event at a time and the events imported a
+ * few thousand at a time, `pause()` awaited in between (pauseEvery: a turn of the event loop every
+ * 10 ms), so the backend keeps answering while a large trace opens. The same result.
+ */
+export async function importChromeTraceAsync(text: string, source: string, pause: Pause = pauseEvery()): Promise<ImportedTrace> {
+  const warnings = new Warnings()
+  let doc: unknown
+  const split = await parseJsonInPieces(text, pause)
+  if (split !== null) {
+    doc = split.doc
+    if (split.truncated) warnings.add(CUT_SHORT)
+  } else {
+    // Not something the splitter takes: find the exact error without holding the event loop, else parse it whole.
+    const e = await findJsonSyntaxErrorAsync(text, pause)
+    if (e !== null) throw new Error(`${source}:${e.line}:${e.column}: not valid JSON: ${e.message} (offset ${e.offset})`)
+    doc = parseJson(text, source, warnings)
+  }
+  const steps = importDocument(doc, source, warnings)
+  for (;;) {
+    const step = steps.next()
+    if (step.done === true) return step.value
+    await pause()
+  }
+}
+
+function drive<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next()
+    if (step.done === true) return step.value
+  }
+}
+
+const CUT_SHORT = 'the event array is not closed (a trace cut short?): imported the events before the end'
+
+function* importDocument(doc: unknown, source: string, warnings: Warnings): Generator<void, ImportedTrace> {
   let events: unknown[]
   let otherData: Json | null = null
   if (Array.isArray(doc)) events = doc
@@ -112,8 +246,8 @@ export function importChromeTrace(text: string, source: string): ImportedTrace {
   }
   const ours = otherData?.tool === OUR_TOOL
   const builder = new TraceBuilder(ours, warnings)
-  builder.read(events)
-  const trace = builder.finish()
+  yield* builder.read(events)
+  const trace = yield* builder.finish()
   const textOr = (v: unknown, fallback: string) => (typeof v === 'string' && v.length > 0 ? v : fallback)
   const about = {
     driver: textOr(otherData?.driver, path.basename(source)),
@@ -133,7 +267,7 @@ function parseJson(text: string, source: string, warnings: Warnings): unknown {
     if (text.trimStart().startsWith('[') && !trimmed.endsWith(']')) {
       try {
         const doc = JSON.parse(`${trimmed}]`)
-        warnings.add('the event array is not closed (a trace cut short?): imported the events before the end')
+        warnings.add(CUT_SHORT)
         return doc
       } catch {
         // Report the original text's error below.
@@ -224,11 +358,17 @@ class TraceBuilder {
     private readonly warnings: Warnings,
   ) {}
 
-  /** Reads the events; empties `events` as it goes. */
-  read(events: unknown[]): void {
+  /** Reads the events; empties `events` as it goes. Yields every few thousand events (the caller may pause there). */
+  *read(events: unknown[]): Generator<void, void> {
     // Metadata first: names and sort indexes apply wherever they appear in the file.
-    for (const ev of events) if (isObject(ev) && ev.ph === 'M') this.metadata(ev)
-    for (const ev of events) {
+    for (let k = 0; k < events.length; k++) {
+      const ev = events[k]
+      if (isObject(ev) && ev.ph === 'M') this.metadata(ev)
+      if ((k & STEP_MASK) === STEP_MASK) yield
+    }
+    for (let k = 0; k < events.length; k++) {
+      const ev = events[k]
+      if ((k & STEP_MASK) === STEP_MASK) yield
       if (!isObject(ev)) {
         this.skip('events that are not objects were skipped')
         continue
@@ -241,6 +381,7 @@ class TraceBuilder {
       // The parsed file is ours (importChromeTrace parsed it): letting go of each event once it is a
       // row keeps the garbage collector from walking the whole file again and again.
       events[k] = null
+      if ((k & STEP_MASK) === STEP_MASK) yield
       if (!isObject(ev) || ev.ph === 'M') continue
       const ph = ev.ph
       if (typeof ph !== 'string') {
@@ -289,22 +430,32 @@ class TraceBuilder {
   }
 
   /** Pairs what needs pairing, computes depths, binds flows, and builds the recorder. */
-  finish(): TraceRecorder {
+  *finish(): Generator<void, TraceRecorder> {
     if (this.maxTs === -Infinity) this.maxTs = 0
-    for (const list of this.beginEnd.values()) this.pairBeginEnd(list)
+    for (const list of this.beginEnd.values()) {
+      this.pairBeginEnd(list)
+      yield
+    }
     this.computeDepths()
+    yield
     this.asyncSpans()
+    yield
     this.flows()
+    yield
     const { trackMap, infos } = this.finalTracks()
     const n = this.rows.n
     const order = new Uint32Array(n)
     for (let i = 0; i < n; i++) order[i] = i
     // Time order, stable: the timeline ingests rows like a recording, begins before their ends.
     const ts = this.rows.ts
+    yield
     order.sort((a, b) => ts[a] - ts[b] || a - b)
+    yield
     const schema: TraceSchema = { tracks: infos, argLayouts: this.layouts, enums: {} }
     const trace = new TraceRecorder()
-    trace.append(this.rows.columns(order, trackMap), this.strings.list.slice(1), this.details, schema)
+    const columns = yield* this.rows.columnsInParts(order, trackMap)
+    yield
+    trace.append(columns, this.strings.list.slice(1), this.details, schema)
     return trace
   }
 

@@ -34,9 +34,19 @@ export class ImportRows {
 
   /** The rows in `order`, with provisional track t renamed to `trackMap[t]`. */
   columns(order: Uint32Array, trackMap: Uint32Array): TraceColumns {
+    const steps = this.columnsInParts(order, trackMap)
+    for (;;) {
+      const step = steps.next()
+      if (step.done === true) return step.value
+    }
+  }
+
+  /** columns(), yielding every 65,536 rows (the async import pauses there). */
+  *columnsInParts(order: Uint32Array, trackMap: Uint32Array): Generator<void, TraceColumns> {
     const m = order.length
     const out = newTraceColumns(m)
     for (let k = 0; k < m; k++) {
+      if ((k & 0xffff) === 0xffff) yield
       const i = order[k]
       out.kind[k] = this.kind[i]
       out.depth[k] = this.depth[i]

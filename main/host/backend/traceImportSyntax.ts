@@ -19,7 +19,29 @@ const HEX4 = /^[0-9a-fA-F]{4}$/
 
 /** The first syntax error of `text`, or null when it is valid JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
+  const scan = scanSyntax(text)
+  for (;;) {
+    const step = scan.next()
+    if (step.done === true) return step.value
+  }
+}
+
+/** findJsonSyntaxError with `pause()` awaited every megabyte or so: a large text never holds the event loop long. */
+export async function findJsonSyntaxErrorAsync(text: string, pause: () => Promise<void> | void): Promise<JsonSyntaxError | null> {
+  const scan = scanSyntax(text)
+  for (;;) {
+    const step = scan.next()
+    if (step.done === true) return step.value
+    await pause()
+  }
+}
+
+/** Characters scanned between the scanner's yields. */
+const YIELD_EVERY = 1 << 20
+
+function* scanSyntax(text: string): Generator<void, JsonSyntaxError | null> {
   const n = text.length
+  let nextYield = YIELD_EVERY
   let i = 0
   // Open containers: true for an object, false for an array.
   const stack: boolean[] = []
@@ -79,6 +101,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
   }
 
   for (;;) {
+    if (i >= nextYield) {
+      nextYield = i + YIELD_EVERY
+      yield
+    }
     // A value.
     ws()
     if (i >= n) return fail(stack.length === 0 ? 'the text is empty' : 'the text ends where a value should be')

@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, SETTINGS_DOCS, type ClassDriverSettings } from '../../classdriver/settings.js'
 import { allRules } from '../../classdriver/verifier/rules.js'
 import { PRESETS } from '../../client/scenario/presets.js'
+import { WORKBENCH_SETTINGS } from '../backend/importLimits.js'
 import { vcap1DriverApi, vcap1FaultsPage, vcap1RegistersPage } from './vcap1.js'
 
 /**
@@ -33,6 +34,24 @@ function verifierRules(): string {
     '|---|---|---|---|---|---|',
   ]
   for (const r of allRules()) lines.push(`| \`${r.id}\` | ${r.severity} | ${r.scope} | ${r.summary} | ${r.fix} | ${r.basis} |`)
+  lines.push(
+    '',
+    '## Repeats and floods',
+    '',
+    'A mistake made at every frame is one finding, not thousands. The same rule at the same site (the',
+    "driver's source line, or the callback when the finding has no line) with the same message but for its",
+    'numbers (SRB #12, SRB #13) is listed once, with `count`: how many times it happened (the message and',
+    'time are the first one\'s). The summary prints "(N times)", the Problems panel "×N", and',
+    '`findingCounts` and `verifierErrors` count every occurrence. On the trace\'s Verifier track the site',
+    'gets an instant at its 1st, 2nd, 4th, 8th, ... occurrence, each with the count so far: a flood of a',
+    'million leaves 20 rows, and the spacing still shows how long it went on. The report lists the first',
+    '50 sites of each rule; findings at further sites are counted only.',
+    '',
+    `Past \`maxFindings\` findings in all (a setting, default ${DEFAULT_SETTINGS.maxFindings.toLocaleString('en-US')}; 0 = no limit) the run stops with bug check`,
+    '0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION, as Driver Verifier stops a machine, naming the flood',
+    '(parameter 1: FINDINGS_LIMIT), the rule, the line and the callback of the finding that crossed the',
+    'limit, instead of recording findings until the sandbox runs out of memory.',
+  )
   return `${lines.join('\n')}\n`
 }
 
@@ -50,6 +69,27 @@ function settings(): string {
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof ClassDriverSettings)[]) {
     lines.push(`| \`${key}\` | \`${JSON.stringify(DEFAULT_SETTINGS[key])}\` | ${SETTINGS_DOCS[key]} |`)
   }
+  lines.push(
+    '',
+    '`wallClockLimitSeconds` is a limit of the run rather than a class driver behaviour: it counts the wall time',
+    'the simulation itself takes (the report\'s `wallTimeMs`; a paused run, or one paced to real time while it',
+    'waits for the clock, does not use it up), in `mdwb run`, `mdwb check` and the workbench alike. A run that',
+    'reaches it ends where it is, as not completed: the report\'s `run.reason` and `failures` say "the run',
+    'reached its wall-clock limit of 600 s (setting wallClockLimitSeconds) at ... of virtual time, during step',
+    '...", and `mdwb run` exits with status 1. The virtual time of a run has its own maximum (10 min, see',
+    '[scenarios.md](scenarios.md#limits)).',
+  )
+  lines.push(
+    '',
+    '## Workbench settings',
+    '',
+    'The workbench itself (not the emulated driver) has a few limits, set by an environment variable of the',
+    'process that runs it (`MDWB_IMPORT_MAX_MB=512 npm run web`); [security.md](security.md) says what they protect.',
+    '',
+    '| variable | default | meaning |',
+    '|---|---|---|',
+  )
+  for (const s of Object.values(WORKBENCH_SETTINGS)) lines.push(`| \`${s.env}\` | \`${s.default}\` | ${s.meaning} |`)
   return `${lines.join('\n')}\n`
 }
 

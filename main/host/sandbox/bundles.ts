@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-/** The sandbox's two scripts: the worker (CommonJS, evaluated by worker_threads) and the simulation (one expression). */
+/** The sandbox's scripts: the run process's entry and the worker (CommonJS), and the simulation (one expression). */
 export interface SandboxBundleTexts {
+  process: string
   worker: string
   simulation: string
 }
 
 /** File names of the prebuilt bundles (the electron-vite build writes them next to out/main/index.js). */
-export const SANDBOX_BUNDLE_FILES = { worker: 'sandbox-worker.cjs', simulation: 'sandbox-simulation.js' } as const
+export const SANDBOX_BUNDLE_FILES = { process: 'sandbox-process.cjs', worker: 'sandbox-worker.cjs', simulation: 'sandbox-simulation.js' } as const
 
 let prebuiltDir: string | null = null
 
@@ -29,5 +30,5 @@ export function prebuiltSandboxBundles(): Promise<SandboxBundleTexts> | null {
     readFile(join(dir, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new Error(`the sandbox bundle ${join(dir, name)} cannot be read (${error.code ?? error.message}): rebuild with npm run build`)
     })
-  return Promise.all([read(SANDBOX_BUNDLE_FILES.worker), read(SANDBOX_BUNDLE_FILES.simulation)]).then(([worker, simulation]) => ({ worker, simulation }))
+  return Promise.all([read(SANDBOX_BUNDLE_FILES.process), read(SANDBOX_BUNDLE_FILES.worker), read(SANDBOX_BUNDLE_FILES.simulation)]).then(([process, worker, simulation]) => ({ process, worker, simulation }))
 }

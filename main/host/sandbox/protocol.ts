@@ -51,7 +51,8 @@ export type HostMessage =
   | { type: 'inspect'; id: number; call: number; request: string }
 
 export type WorkerMessage =
-  | { type: 'crash'; id: number; buffer: SharedArrayBuffer }
+  /** The crash record: shared with a worker thread; from a run process, a copy sent whenever it changed. */
+  | { type: 'crash'; id: number; buffer: SharedArrayBuffer | ArrayBuffer }
   | { type: 'name'; id: number; nameId: number; name: string }
   | { type: 'trace'; id: number; delta: TraceDelta }
   | { type: 'status'; id: number; status: string; virtualTimeNs: number }

@@ -13,12 +13,26 @@ import { bugcheckForReport, type RunReport } from '../report.js'
 import { DEFAULT_LOOP_BUDGET_MS, type SwapResult } from '../sessionCore.js'
 import { FrameHistory, type FrameTap } from '../inspect/frameHistory.js'
 import type { AudioTap, TapOptions } from '../inspect/liveTaps.js'
-import { prebuiltSandboxBundles } from './bundles.js'
+import { prebuiltSandboxBundles, type SandboxBundleTexts } from './bundles.js'
+import { frozenIntrinsicsScript } from './frozenIntrinsics.js'
+import { RunProcess } from './runProcess.js'
+
+/** Either end of a run: its own OS process (the default), or a worker thread of this process. */
+type SandboxWorker = Worker | RunProcess
 import { CRASH, type HostMessage, type TraceDelta, type WorkerMessage } from './protocol.js'
+import { checkInspectResult, checkTraceDelta, checkWorkerMessage, MalformedMessage, parseFaultResult, parseReport, parseSwapResult } from './messageCheck.js'
 import type { RunConfig } from './simulation.js'
 
 /** Limits of the sandbox (engineering-notes.md 4d). */
 export interface SandboxOptions {
+  /**
+   * Where runs happen: 'process' (default), a process of their own under Node's permission model
+   * (runProcess.ts), whose death or misbehaviour never reaches this one; 'thread', a worker thread of
+   * this process (the benchmark's comparison, and hosts where child processes are not allowed).
+   */
+  isolation?: 'process' | 'thread'
+  /** Resident memory of a run's process in MB past which it ends as out of memory (default 1024). */
+  rssLimitMb?: number
   /** V8 old-generation heap of the worker in MB (default 256). */
   heapMb?: number
   /** Stack size of the worker in MB (default 4). */
@@ -103,10 +117,7 @@ export interface SandboxRun {
   readonly trace: TraceRecorder
 }
 
-interface Bundles {
-  worker: string
-  simulation: string
-}
+type Bundles = SandboxBundleTexts
 
 let bundles: Promise<Bundles> | null = null
 
@@ -119,7 +130,8 @@ let bundles: Promise<Bundles> | null = null
 export function sandboxBundles(): Promise<Bundles> {
   bundles ??= prebuiltSandboxBundles() ?? (async () => {
     const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
-    const [worker, simulation] = await Promise.all([
+    const [entry, worker, simulation] = await Promise.all([
+      esbuild.build({ entryPoints: [here('./processEntry.ts')], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' }),
       esbuild.build({ entryPoints: [here('./worker.ts')], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' }),
       esbuild.build({ entryPoints: [here('./contextEntry.ts')], bundle: true, write: false, platform: 'neutral', format: 'iife', globalName: 'mdwbSimulation', target: 'es2022', logLevel: 'silent', mainFields: ['module', 'main'] }),
     ])
@@ -127,8 +139,10 @@ export function sandboxBundles(): Promise<Bundles> {
     // through the context's interceptor on every use, a parameter is a plain local.
     const builtins = BUILTINS.join(', ')
     return {
+      process: entry.outputFiles[0].text,
       worker: worker.outputFiles[0].text,
-      simulation: `((${builtins}) => {\n${simulation.outputFiles[0].text}\nreturn mdwbSimulation.SimulationApi\n})(${builtins})`,
+      // Hardened first (frozenIntrinsics.ts), so the builtins the simulation captures are the frozen ones.
+      simulation: `${await frozenIntrinsicsScript()}\n((${builtins}) => {\n${simulation.outputFiles[0].text}\nreturn mdwbSimulation.SimulationApi\n})(${builtins})`,
     }
   })()
   return bundles
@@ -141,7 +155,7 @@ export function sandboxBundles(): Promise<Bundles> {
  * lives on; after a bug check the next run gets a fresh worker.
  */
 export class Sandbox {
-  private worker: Worker | null = null
+  private worker: SandboxWorker | null = null
   /** Workers started so far (a bug check retires one; tests and the status bar read it). */
   workersStarted = 0
   private nextId = 1
@@ -149,9 +163,9 @@ export class Sandbox {
   /** The newest run, finished or not (the only one that can still be inspected). */
   private newest: RunState | null = null
   /** A worker retired by a bug check, kept so the run can be inspected until the next one starts. */
-  private spent: Worker | null = null
+  private spent: SandboxWorker | null = null
   /** Questions to a worker awaiting their answers, by call number. */
-  private readonly calls = new Map<number, { worker: Worker; answer: (m: WorkerMessage | null) => void }>()
+  private readonly calls = new Map<number, { worker: SandboxWorker; answer: (m: WorkerMessage | null) => void }>()
   private nextCall = 1
   private readonly options: Required<SandboxOptions>
 
@@ -159,6 +173,8 @@ export class Sandbox {
     const loopBudgetMs = options.loopBudgetMs ?? DEFAULT_LOOP_BUDGET_MS
     const backstopMs = options.backstopMs ?? loopBudgetMs + 3000
     this.options = {
+      isolation: options.isolation ?? (process.env['MDWB_ISOLATION'] === 'thread' ? 'thread' : 'process'),
+      rssLimitMb: options.rssLimitMb ?? 1024,
       heapMb: options.heapMb ?? 256,
       stackMb: options.stackMb ?? 4,
       loopBudgetMs,
@@ -236,7 +252,7 @@ export class Sandbox {
   }
 
   private async start(state: RunState, message: HostMessage): Promise<void> {
-    let worker: Worker
+    let worker: SandboxWorker
     try {
       worker = await this.ensureWorker()
     } catch (error) {
@@ -249,22 +265,25 @@ export class Sandbox {
     state.markStarted()
   }
 
-  private async ensureWorker(): Promise<Worker> {
+  private async ensureWorker(): Promise<SandboxWorker> {
     // The bug-checked run kept for inspection makes way for the new one.
     await this.dropSpent()
     if (this.worker !== null) return this.worker
-    const { worker: source, simulation } = await sandboxBundles()
+    const sources = await sandboxBundles()
     const o = this.options
-    const worker = new Worker(source, {
-      eval: true,
-      workerData: { simulation, heapMb: o.heapMb },
-      env: {},
-      resourceLimits: { maxOldGenerationSizeMb: o.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: o.stackMb },
-    })
+    const worker: SandboxWorker =
+      o.isolation === 'process'
+        ? new RunProcess({ entry: sources.process, worker: sources.worker, simulation: sources.simulation }, { heapMb: o.heapMb, stackMb: o.stackMb, rssLimitMb: o.rssLimitMb })
+        : new Worker(sources.worker, {
+            eval: true,
+            workerData: { simulation: sources.simulation, heapMb: o.heapMb },
+            env: {},
+            resourceLimits: { maxOldGenerationSizeMb: o.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: o.stackMb },
+          })
     this.workersStarted++
-    worker.on('message', (m: WorkerMessage) => this.onMessage(m))
-    worker.on('error', (error) => this.onWorkerGone(worker, error))
-    worker.on('exit', (code) => this.onWorkerGone(worker, new Error(`the sandbox worker exited with code ${code}`)))
+    worker.on('message', (m: unknown) => this.receive(worker, m))
+    worker.on('error', (error: Error) => this.onWorkerGone(worker, error))
+    worker.on('exit', (code: number | string) => this.onWorkerGone(worker, new Error(`the sandbox worker exited with code ${code}`)))
     this.worker = worker
     return worker
   }
@@ -290,7 +309,13 @@ export class Sandbox {
     const over = { ok: false, error: 'the run is over', timeNs: state.virtualTimeNs }
     if (state.settled) return over
     const m = await this.call(state.worker, (call) => ({ type: 'inject', id: state.id, call, request: JSON.stringify(request) }))
-    return m?.type === 'injected' ? (JSON.parse(m.result) as FaultResult) : over
+    if (m?.type !== 'injected') return over
+    try {
+      return parseFaultResult(m.result)
+    } catch (error) {
+      this.malformed(state.worker!, String((error as Error).message))
+      return { ok: false, error: 'the sandbox sent a malformed answer', timeNs: state.virtualTimeNs }
+    }
   }
 
   private async inspect(state: RunState, request: InspectRequest): Promise<InspectResult> {
@@ -301,7 +326,7 @@ export class Sandbox {
   }
 
   /** Sends a question to a worker and waits for its answer (null when the worker went away first). */
-  private call(worker: Worker | null, message: (call: number) => HostMessage): Promise<WorkerMessage | null> {
+  private call(worker: SandboxWorker | null, message: (call: number) => HostMessage): Promise<WorkerMessage | null> {
     if (worker === null || (worker !== this.worker && worker !== this.spent)) return Promise.resolve(null)
     const call = this.nextCall++
     return new Promise((answer) => {
@@ -311,7 +336,7 @@ export class Sandbox {
   }
 
   /** A worker is going: its unanswered questions get no answer. */
-  private answerAll(worker: Worker): void {
+  private answerAll(worker: SandboxWorker): void {
     for (const [call, pending] of this.calls) {
       if (pending.worker !== worker) continue
       this.calls.delete(call)
@@ -327,10 +352,41 @@ export class Sandbox {
     await w.terminate()
   }
 
+  /**
+   * A message from a worker: untrusted input (the worker shares its realm with the driver). It is
+   * checked (messageCheck.ts) before anything uses it; one that is malformed, too large, or that the
+   * host cannot process ends the run with a report that says so and retires the worker. Nothing a
+   * worker sends can throw out of here.
+   */
+  private receive(worker: SandboxWorker, m: unknown): void {
+    try {
+      if (worker !== this.worker && worker !== this.spent) return
+      const wrong = checkWorkerMessage(m)
+      if (wrong !== null) throw new MalformedMessage(wrong)
+      this.onMessage(m as WorkerMessage)
+    } catch (error) {
+      const why = error instanceof MalformedMessage ? error.message : `the host could not process it (${error instanceof Error ? error.message : 'an exception'})`
+      this.malformed(worker, why)
+    }
+  }
+
+  /** The worker sent something it should not have: the run ends, and the worker goes. */
+  private malformed(worker: SandboxWorker, why: string): void {
+    if (this.worker === worker) this.worker = null
+    if (this.spent === worker) this.spent = null
+    this.answerAll(worker)
+    void worker.terminate()
+    const state = this.current
+    if (this.newest !== null && this.newest.worker === worker) this.newest.gone ??= 'the sandbox worker was terminated: it sent a malformed message'
+    if (state === null || state.settled || state.worker !== worker) return
+    state.fail(`the sandbox sent a malformed message (${why.slice(0, 500)}); the run was stopped and its worker terminated`)
+  }
+
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'injected' || m.type === 'inspected') {
       const pending = this.calls.get(m.call)
       this.calls.delete(m.call)
+      if (m.type === 'inspected') checkInspectResult(m.result)
       pending?.answer(m)
       return
     }
@@ -352,14 +408,14 @@ export class Sandbox {
         return
       case 'status':
         state.virtualTimeNs = m.virtualTimeNs
-        state.lastStatus = JSON.parse(m.status) as RunReport
+        state.lastStatus = parseReport(m.status, 'the status report')
         state.events.onStatus?.(state.lastStatus)
         return
       case 'swapped':
-        state.swaps.shift()?.(JSON.parse(m.result) as SwapResult)
+        state.swaps.shift()?.(parseSwapResult(m.result))
         return
       case 'done': {
-        const report = JSON.parse(m.report) as RunReport
+        const report = parseReport(m.report)
         if (m.cutShort !== null) this.cutShort(state, report, m.cutShort, m.callback)
         // A bug check leaves the context and the worker's heap untrusted: the next run gets a new one.
         // The spent worker stays until then, so the halted machine can still be inspected.
@@ -377,7 +433,7 @@ export class Sandbox {
 
   /** The backstop cut a slice short: a loop the watchdog does not see (or the simulation's own). */
   private cutShort(state: RunState, report: RunReport, why: string, callback: string | null): void {
-    const location = state.loopLocation() ?? (callback !== null ? (state.request.driver.functionSites[callback] ?? null) : null)
+    const location = state.loopLocation() ?? (callback !== null && Object.hasOwn(state.request.driver.functionSites, callback) ? state.request.driver.functionSites[callback] : null)
     const code = BUGCHECK.DPC_WATCHDOG_VIOLATION
     report.bugcheck = bugcheckForReport({
       code,
@@ -400,7 +456,7 @@ export class Sandbox {
     this.crashed(state, why === 'silent' ? `the sandbox stopped answering for ${this.options.silenceMs} ms` : why, BUGCHECK.DPC_WATCHDOG_VIOLATION)
   }
 
-  private onWorkerGone(worker: Worker, error: Error): void {
+  private onWorkerGone(worker: SandboxWorker, error: Error): void {
     if (this.worker === worker) this.worker = null
     if (this.spent === worker) this.spent = null
     this.answerAll(worker)
@@ -417,7 +473,7 @@ export class Sandbox {
   private crashed(state: RunState, why: string, code: number): void {
     const report = state.lastStatus ?? emptyReport(state.request)
     const callback = state.crashCallback()
-    const location = state.loopLocation() ?? (callback !== null ? (state.request.driver.functionSites[callback] ?? null) : null)
+    const location = state.loopLocation() ?? (callback !== null && Object.hasOwn(state.request.driver.functionSites, callback) ? state.request.driver.functionSites[callback] : null)
     report.bugcheck = bugcheckForReport({
       code,
       name: bugcheckName(code),
@@ -472,7 +528,7 @@ function emptyReport(request: SandboxRunRequest): RunReport {
     exitCode: 1,
     failures: [],
     run: { completed: false, step: null, reason: null },
-    frames: { delivered: 0, dropped: 0, torn: 0, stale: 0 },
+    frames: { delivered: 0, dropped: 0, abortedAtStop: 0, torn: 0, stale: 0 },
     audio: { buffers: 0, bytes: 0 },
     srbs: { total: 0, byCommand: {}, completed: 0, cancelled: 0, timedOut: 0, outstanding: 0 },
     interrupts: { raised: 0, claimed: 0, spurious: 0 },
@@ -495,7 +551,7 @@ class RunState {
   readonly names: string[] = []
   readonly swaps: ((r: SwapResult) => void)[] = []
   crash: Int32Array | null = null
-  worker: Worker | null = null
+  worker: SandboxWorker | null = null
   lastStatus: RunReport | null = null
   virtualTimeNs = 0
   settled = false
@@ -530,8 +586,11 @@ class RunState {
     this.timer = setTimeout(() => this.onSilence?.(), this.silenceMs)
   }
 
-  addTrace(delta: TraceDelta): void {
-    this.trace.append(delta.rows, delta.strings, JSON.parse(delta.details) as unknown[], delta.schema === null ? null : JSON.parse(delta.schema))
+  addTrace(value: TraceDelta): void {
+    const t = this.trace
+    const have = { count: t.count, strings: t.strings.size, details: t.details.length, tracks: t.tracks.length, argLayouts: t.argLayouts.length, knownString: (s: string) => t.strings.has(s) }
+    const { delta, details, schema } = checkTraceDelta(value, have)
+    this.trace.append(delta.rows, delta.strings, details, schema)
     this.events.onTrace?.(delta)
   }
 

@@ -13,6 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { SimulationApi, SimulationRun } from './simulation.js'
 import type { InspectResult } from '../../contract/api.js'
 import type { HostMessage, RunMessage, WorkerMessage } from './protocol.js'
+import { describeThrown, thrownFacts } from '../../sim/thrownValue.js'
 
 const port = parentPort!
 const { simulation: simulationSource, heapMb } = workerData as { simulation: string; heapMb: number }
@@ -68,7 +69,7 @@ port.on('message', (message: HostMessage) => {
         const wrapper = new vm.Script(message.wrapperSource, { filename: message.scriptName, lineOffset: -1 }).runInContext(a.context)
         result = a.run.hotSwap(wrapper, message.driverJson, message.scriptName)
       } catch (error) {
-        result = JSON.stringify({ ok: false, error: `the new code did not evaluate: ${String(error)}`, replaced: [], kept: [], timeNs: a.run.virtualTimeNs() })
+        result = JSON.stringify({ ok: false, error: `the new code did not evaluate: ${said(error)}`, replaced: [], kept: [], timeNs: a.run.virtualTimeNs() })
       }
       post({ type: 'swapped', id: message.id, result })
       return
@@ -100,7 +101,7 @@ port.on('message', (message: HostMessage) => {
         try {
           result = String(call(active, 'injectFault', message.request))
         } catch (error) {
-          result = JSON.stringify({ ok: false, error: `the fault could not be injected: ${String(error)}`, timeNs: active.run.virtualTimeNs() })
+          result = JSON.stringify({ ok: false, error: `the fault could not be injected: ${said(error)}`, timeNs: active.run.virtualTimeNs() })
         }
       }
       post({ type: 'injected', id: message.id, call: message.call, result })
@@ -116,7 +117,7 @@ port.on('message', (message: HostMessage) => {
         try {
           result = call(a, 'inspect', message.request) as InspectResult
         } catch (error) {
-          result = { what: 'none', reason: `the inspector failed: ${String(error)}` }
+          result = { what: 'none', reason: `the inspector failed: ${said(error)}` }
         }
       }
       const transfer = result.what === 'memory' ? [result.memory.bytes.buffer as ArrayBuffer] : []
@@ -150,11 +151,19 @@ function makeRealm(): Realm {
     microtaskMode: 'afterEvaluate',
   })
   const api = new vm.Script(simulationSource, { filename: 'mdwb-simulation.js' }).runInContext(context) as typeof SimulationApi
-  // Bridges are made in the context around host functions, so what the context holds is its own.
-  const now = vm.runInContext('(f) => () => +f()', context)(() => performance.now()) as () => number
-  const heapGauge = vm.runInContext('(f) => () => +f()', context)(() => getHeapStatistics().used_heap_size / heapLimitBytes) as () => number
+  // Bridges are made in the context around host functions, so what the context holds is its own. An
+  // error thrown inside a host function (a stack overflow reached there, say) is a host-realm object
+  // whose constructor leads to the host's Function: it never crosses; the context makes its own.
+  const bridge = vm.runInContext(
+    `(f) => (a, b) => { let v; try { v = f(a, b) } catch { throw new RangeError('the sandbox host call failed (stack exhausted?)') } return v }`,
+    context,
+  ) as <A extends unknown[], R>(f: (...args: A) => R) => (...args: A) => R
+  const now = bridge(() => performance.now())
+  const heapGauge = bridge(() => getHeapStatistics().used_heap_size / heapLimitBytes)
   const r: Realm = { context, api, now, heapGauge, runId: 0, onName: () => {} }
-  r.onName = vm.runInContext('(f) => (id, name) => { f(+id, String(name)) }', context)((id: number, name: string) => post({ type: 'name', id: r.runId, nameId: id, name }))
+  r.onName = bridge((id: number, name: string) => {
+    post({ type: 'name', id: r.runId, nameId: typeof id === 'number' ? id : -1, name: typeof name === 'string' ? name : '(unnamed)' })
+  })
   return r
 }
 
@@ -171,7 +180,7 @@ async function startRun(message: RunMessage): Promise<void> {
     run = realm.api.createRun(message.config, wrapper, message.scriptName, realm.now, realm.onName, realm.heapGauge)
   } catch (error) {
     spent = true
-    post({ type: 'failed', id: message.id, reason: `the sandbox could not start the run: ${error instanceof Error ? error.stack : String(error)}` })
+    post({ type: 'failed', id: message.id, reason: `the sandbox could not start the run: ${said(error, true)}` })
     return
   }
   post({ type: 'crash', id: message.id, buffer: run.crash.buffer as SharedArrayBuffer })
@@ -223,15 +232,17 @@ async function startRun(message: RunMessage): Promise<void> {
     if (cut === null) {
       spent = true
       active = null
-      post({ type: 'failed', id: a.id, reason: `the simulation failed: ${error instanceof Error ? error.stack : String(error)}` })
+      post({ type: 'failed', id: a.id, reason: `the simulation failed: ${said(error, true)}` })
       return
     }
   }
   let report: string
   try {
     report = cut === null ? a.run.finish() : a.run.status()
+    // What comes out of the context is checked by the host; a non-string would not even be JSON.
+    if (typeof report !== 'string') report = JSON.stringify({ error: 'the report is not a string' })
   } catch (error) {
-    report = JSON.stringify({ error: String(error) })
+    report = JSON.stringify({ error: said(error) })
   }
   ship(a, true)
   if (cut !== null) spent = true
@@ -268,7 +279,12 @@ function call(a: Active, method: Active['holder']['method'], arg: string): unkno
 
 /** The message of a slice cut short by the backstop timeout, or null for any other error. */
 function timeoutMessage(error: unknown, a: Active): string | null {
-  const code = (error as { code?: string }).code
+  let code: unknown
+  try {
+    code = (error as { code?: string }).code
+  } catch {
+    return null // not Node's timeout error: a value of the driver's whose properties throw
+  }
   if (code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') return null
   return `the simulation did not yield for ${a.backstopMs} ms of wall time`
 }
@@ -304,4 +320,13 @@ function sleep(ms: number): Promise<void> {
 
 function yieldTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
+}
+
+/**
+ * A value thrown inside the context, in words, without running any of its code (it may be the
+ * driver's: a Proxy, a getter, a toString that loops): see thrownValue.ts. With `stack`, an Error's stack.
+ */
+function said(error: unknown, stack = false): string {
+  const s = stack ? thrownFacts(error).stack : null
+  return s ?? describeThrown(error)
 }

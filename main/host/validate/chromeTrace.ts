@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv'
+import { Ajv, type ValidateFunction } from 'ajv'
 
 /**
  * A strict validator for Chrome Trace Event JSON (engineering-notes.md 1a). The real consumers are
@@ -53,8 +53,15 @@ const phaseSchemas: Record<string, object> = {
     },
   },
 }
-const ajv = new Ajv({ allErrors: true, strict: false })
-const validators = Object.fromEntries(Object.entries(phaseSchemas).map(([ph, s]) => [ph, ajv.compile(s)]))
+let compiledValidators: Record<string, ValidateFunction> | null = null
+/** The per-phase validators, compiled at the first validation rather than at import (which every mdwb command would pay at start-up). */
+function validators(): Record<string, ValidateFunction> {
+  if (compiledValidators === null) {
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    compiledValidators = Object.fromEntries(Object.entries(phaseSchemas).map(([ph, s]) => [ph, ajv.compile(s)]))
+  }
+  return compiledValidators
+}
 
 type Ev = Record<string, any>
 
@@ -100,12 +107,13 @@ export function validateChromeTrace(input: string | unknown): ValidationResult {
   const asyncOpen = new Map<string, { name: string; ts: number; i: number }[]>()
   const flows = new Map<string, { ph: string; ts: number; i: number }[]>()
   const flowEvents: { ev: Ev; i: number }[] = []
+  const phaseValidators = validators()
 
   events.forEach((raw, i) => {
     if (raw === null || typeof raw !== 'object') return err(i, 'not an object')
     const ev = raw as Ev
     const ph = ev.ph
-    const validate = validators[ph as string]
+    const validate = phaseValidators[ph as string]
     if (!validate) return err(i, `unknown phase ${JSON.stringify(ph)}`)
     const valid: boolean = validate(raw)
     if (!valid) {

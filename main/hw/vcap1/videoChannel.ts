@@ -105,6 +105,11 @@ export class VideoChannel {
   frameCount = 0
   deliveredCount = 0
   dropCount = 0
+  /**
+   * Frames cut short by RUN 1 -> 0 (begun, neither delivered nor dropped when the stop came). Not a
+   * register: the workbench's own count, so the report can tell frames a stop ended from drops.
+   */
+  abortedCount = 0
   lastTsLo = 0
   lastTsHi = 0
   error = 0
@@ -260,6 +265,12 @@ export class VideoChannel {
     if (this.halted || this.stopping) return
     this.stopping = true
     this.cancelSof()
+    // A frame that overflowed while starved has nothing left to finish: stop as if between frames.
+    const unfinishable = this.cur.discard && this.engine === Engine.Starved
+    const finishesCurrent = this.stopAtEof && this.cur.active && !this.frozen && !unfinishable && !this.hangOnStop
+    // Frames begun and not yet delivered or dropped end here (STOP_AT_EOF finishes the current one).
+    if (this.cur.active && !this.cur.dropped && !finishesCurrent) this.abortedCount++
+    if (this.next.active && !this.next.dropped) this.abortedCount++
     if (this.hangOnStop) {
       // The engine hangs: no more DMA, and HALTED never comes.
       this.cancelEngine()
@@ -268,9 +279,7 @@ export class VideoChannel {
     }
     const k = this.kernel
     const now = k.now()
-    // A frame that overflowed while starved has nothing left to finish: stop as if between frames.
-    const unfinishable = this.cur.discard && this.engine === Engine.Starved
-    if (this.stopAtEof && this.cur.active && !this.frozen && !unfinishable) {
+    if (finishesCurrent) {
       // Finish the frame; the frame end halts the channel.
       this.next.active = false
       return

@@ -20,6 +20,10 @@ export class StringTable {
     return id
   }
 
+  has(s: string): boolean {
+    return this.ids.has(s)
+  }
+
   get(id: number): string {
     return this.list[id] ?? ''
   }

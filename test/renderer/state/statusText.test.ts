@@ -53,6 +53,13 @@ describe('status bar text', () => {
     expect(text(statusItems(status({ findings: 1 }), 'open')).findings).toBe('1 finding [warn]')
   })
 
+  it('frames cut short by a stop are shown apart from drops, and are no warning', () => {
+    const s = status({ state: 'finished', frames: { delivered: 1800, dropped: 0, abortedAtStop: 1, torn: 0, stale: 0 } })
+    expect(text(statusItems(s, 'open')).drops).toBe('0 dropped, 1 aborted at stop')
+    const d = status({ state: 'finished', frames: { delivered: 1800, dropped: 2, abortedAtStop: 1, torn: 0, stale: 0 } })
+    expect(text(statusItems(d, 'open')).drops).toBe('2 dropped, 1 aborted at stop [warn]')
+  })
+
   it('without a run, and with the connection lost', () => {
     expect(text(statusItems(null, 'open'))).toEqual({ state: 'no run' })
     expect(text(statusItems(null, 'lost', 'code 1006'))).toEqual({ connection: 'connection lost: code 1006 [bad]', state: 'no run' })
