@@ -60,7 +60,25 @@ export interface Project {
   files: ProjectFile[]
   /** Unsaved buffers found from a previous session, newer than the files they belong to. */
   drafts: Draft[]
+  /** Workspace trust: whether its code may run here (the backend sets it on every project it returns). */
+  trust?: ProjectTrust
 }
+
+/**
+ * Workspace trust (docs/security.md): a folder this machine has not trusted opens in restricted mode,
+ * where editing, viewing and opening traces work but nothing evaluates its driver code (run, replay,
+ * hot swap, fault injection) until the user trusts the folder (`trustProject`).
+ */
+export interface ProjectTrust {
+  trusted: boolean
+  /** The folder the answer is remembered for: the project's real path (symbolic links followed). */
+  folder: string
+  /** Why nothing is trusted now: the trust file could not be read or is invalid (every answer says so). */
+  problem?: string
+}
+
+/** The `code` of the problem a run or reload of an untrusted project is refused with. */
+export type UntrustedCode = 'untrusted-folder'
 
 export interface TemplateInfo {
   id: TemplateId
@@ -167,7 +185,8 @@ export interface RunInfo {
   warnings?: string[]
 }
 
-export type RunStarted = { ok: true; run: RunInfo } | { ok: false; problems: Problem[] }
+/** A refusal of an untrusted project carries `untrusted` (and a problem with code 'untrusted-folder'). */
+export type RunStarted = { ok: true; run: RunInfo } | { ok: false; problems: Problem[]; untrusted?: ProjectTrust }
 
 export type RunControl = { op: 'pause' } | { op: 'resume' } | { op: 'step'; ns: number } | { op: 'stop' } | { op: 'speed'; speed: Speed }
 
@@ -195,6 +214,8 @@ export interface ReloadResult {
   swap?: SwapResult
   /** Replay (or a swap that had to become one): the new run. */
   run?: RunInfo
+  /** Refused because the project is not trusted (restricted mode): nothing ran. */
+  untrusted?: ProjectTrust
 }
 
 /** New trace rows of a run, in recording order; typed arrays travel as binary. */
@@ -423,6 +444,8 @@ export interface BackendApi {
   chooseFolder(purpose: 'open' | 'new' | 'save-as'): Promise<string | null>
   /** Validates scenario JSON text the way a run would. */
   checkScenario(text: string, source: string): Promise<Problem[]>
+  /** The user answered Trust: the open project's folder (`root` must be it) may run code from now on, remembered. */
+  trustProject(root: string): Promise<ProjectTrust>
 
   run(request: RunRequest): Promise<RunStarted>
   control(control: RunControl): Promise<void>

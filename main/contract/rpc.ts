@@ -37,6 +37,7 @@ export const BACKEND_METHODS = [
   'storeDraft',
   'chooseFolder',
   'checkScenario',
+  'trustProject',
   'run',
   'control',
   'reload',

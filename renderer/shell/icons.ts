@@ -30,6 +30,7 @@ export const ICONS = {
   stepOver: 0xead6,
   stop: 0xead7,
   warning: 0xea6c,
+  workspaceUntrusted: 0xebc2,
 } as const
 
 export type IconName = keyof typeof ICONS

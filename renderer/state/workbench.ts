@@ -4,6 +4,7 @@ import type {
   Hello,
   Problem,
   Project,
+  ProjectTrust,
   ReloadMode,
   RunEnded,
   RunControl,
@@ -64,6 +65,15 @@ export interface JumpRequest {
   seq: number
 }
 
+/** The question "Run code from this folder?" on screen (workspace trust, restricted mode). */
+export interface TrustPrompt {
+  /** The folder it names (its real path) and the project root the answer goes to. */
+  folder: string
+  root: string
+  /** Why nothing is trusted (the trust file was unreadable), when that is the case. */
+  problem: string | null
+}
+
 /** How much trace a jump to a problem or a divergence shows around it when the view is wider. */
 export const JUMP_WINDOW_NS = 4_000_000
 
@@ -86,6 +96,10 @@ export class Workbench {
   hello: Hello | null = null
   typings: TypingFile[] = []
   project: Project | null = null
+  /** Workspace trust of the open project (null: the backend did not say, it decides at every run). */
+  trust: ProjectTrust | null = null
+  /** The trust question while it is on screen. */
+  trustPrompt: TrustPrompt | null = null
   recent: string[] = []
   readonly buffers = new BufferSet()
   readonly tabs = new Tabs()
@@ -129,6 +143,9 @@ export class Workbench {
   private readonly checkDelayMs: number
   private readonly draftDelayMs: number
   private seq = 0
+  /** The pending answer to the trust question (one question at a time). */
+  private trustAnswer: ((trust: boolean) => void) | null = null
+  private trustAsked: Promise<boolean> | null = null
   private unsubscribe: (() => void)[] = []
   /** False while the backend replays what happened before this page connected (no notices for it). */
   private caughtUp = false
@@ -173,7 +190,12 @@ export class Workbench {
   }
 
   get canRun(): boolean {
-    return this.connected && this.project !== null && !this.starting
+    return this.connected && this.project !== null && !this.starting && this.trustPrompt === null
+  }
+
+  /** Restricted mode: the open project's folder is not trusted, so nothing runs its code until the user trusts it. */
+  get restricted(): boolean {
+    return this.project !== null && this.trust?.trusted === false
   }
 
   get canPause(): boolean {
@@ -253,6 +275,57 @@ export class Workbench {
     return this.drafts?.flush() ?? Promise.resolve()
   }
 
+  // ---------------------------------------------------------------------------- workspace trust
+
+  /** True when the open project's code may run: trusted already, or the user answers Trust now. */
+  async ensureTrusted(): Promise<boolean> {
+    if (!this.restricted) return true
+    return this.askTrust()
+  }
+
+  /** Shows the question "Run code from this folder?" (one at a time); resolves with whether it is trusted now. */
+  askTrust(): Promise<boolean> {
+    if (this.trustAsked !== null) return this.trustAsked
+    const project = this.project
+    if (project === null) return Promise.resolve(false)
+    if (!this.restricted) return Promise.resolve(true)
+    this.trustPrompt = { folder: this.trust?.folder ?? project.root, root: project.root, problem: this.trust?.problem ?? null }
+    const asked = new Promise<boolean>((resolve) => (this.trustAnswer = resolve))
+    this.trustAsked = asked
+    return asked
+  }
+
+  /** The question's answer: Trust (remembered by the backend for the folder) or Cancel (nothing changes). */
+  async answerTrust(trust: boolean): Promise<void> {
+    const prompt = this.trustPrompt
+    const answer = this.trustAnswer
+    if (prompt === null || answer === null) return
+    let trusted = false
+    if (trust) {
+      try {
+        const t = await this.api().trustProject(prompt.root)
+        if (this.project?.root === prompt.root) this.trust = t
+        trusted = t.trusted
+      } catch (e) {
+        this.fail(`Could not trust ${prompt.folder}`, e)
+      }
+    }
+    if (this.trustAnswer !== answer) return
+    this.trustPrompt = null
+    this.trustAnswer = null
+    this.trustAsked = null
+    answer(trusted)
+  }
+
+  /** Another project opens: a question about the one before is answered Cancel. */
+  private cancelTrustPrompt(): void {
+    const answer = this.trustAnswer
+    this.trustPrompt = null
+    this.trustAnswer = null
+    this.trustAsked = null
+    answer?.(false)
+  }
+
   // ------------------------------------------------------------------------------------ projects
 
   async openProject(root: string): Promise<boolean> {
@@ -291,7 +364,10 @@ export class Workbench {
   /** Shows a project: its files as buffers, its drafts recovered, its settings as the run options. */
   loadProject(project: Project): void {
     this.drafts?.reset()
+    this.cancelTrustPrompt()
     this.project = markRaw(project)
+    this.trust = project.trust ?? null
+    if (project.trust?.problem) this.notify('error', `Workspace trust: ${project.trust.problem}`)
     this.buffers.load(project.files)
     this.tabs.clear()
     this.compileProblems = []
@@ -428,6 +504,19 @@ export class Workbench {
       this.fail('Cannot run', e)
       return false
     }
+    // Restricted mode: ask first; a backend that refuses all the same (the answer changed elsewhere) asks once more.
+    for (let attempt = 0; ; attempt++) {
+      if (!(await this.ensureTrusted())) {
+        this.notify('info', `Not run: ${this.trust?.folder ?? 'the folder'} is in restricted mode (its code runs once you trust the folder)`)
+        return false
+      }
+      const r = await this.startRun(paused, duration)
+      if (r === 'untrusted' && attempt === 0) continue
+      return r === true
+    }
+  }
+
+  private async startRun(paused: boolean, duration: string): Promise<boolean | 'untrusted'> {
     this.starting = true
     try {
       const r = await this.api().run({
@@ -438,6 +527,10 @@ export class Workbench {
         duration,
         ...(paused ? { paused: true } : {}),
       })
+      if (!r.ok && r.untrusted !== undefined) {
+        this.trust = r.untrusted
+        return 'untrusted'
+      }
       if (!r.ok) {
         this.compileProblems = r.problems
         this.notify('error', `The run did not start: ${r.problems.length} problem(s)`)
@@ -458,9 +551,25 @@ export class Workbench {
   /** Ctrl+S's second half: the saved code reaches the run (hot swap or replay, by the toolbar's choice). */
   async reload(): Promise<boolean> {
     if (!this.connected) return false
+    for (let attempt = 0; ; attempt++) {
+      if (!(await this.ensureTrusted())) {
+        this.notify('info', `Not reloaded: ${this.trust?.folder ?? 'the folder'} is in restricted mode (its code runs once you trust the folder)`)
+        return false
+      }
+      const r = await this.reloadRun()
+      if (r === 'untrusted' && attempt === 0) continue
+      return r === true
+    }
+  }
+
+  private async reloadRun(): Promise<boolean | 'untrusted'> {
     this.starting = true
     try {
       const r = await this.api().reload(this.buffers.driverSources(), this.options.reloadMode)
+      if (!r.ok && r.untrusted !== undefined) {
+        this.trust = r.untrusted
+        return 'untrusted'
+      }
       this.compileProblems = r.problems.filter((p) => p.source === 'compile' || p.source === 'project' || p.source === 'scenario')
       if (!r.ok) {
         this.notify('error', `Reload failed: ${r.problems[0]?.message ?? r.swap?.error ?? 'see Problems'}`)

@@ -17,13 +17,14 @@ describe('prebuilt sandbox bundles', () => {
 
   it('name the missing file when the folder lacks one', async () => {
     useSandboxBundlesFrom(dir)
-    await expect(prebuiltSandboxBundles()).rejects.toThrow(`the sandbox bundle ${join(dir, SANDBOX_BUNDLE_FILES.worker)} cannot be read (ENOENT): rebuild with npm run build`)
+    await expect(prebuiltSandboxBundles()).rejects.toThrow(`the sandbox bundle ${join(dir, SANDBOX_BUNDLE_FILES.process)} cannot be read (ENOENT): rebuild with npm run build`)
   })
 
   it('are what sandboxBundles() hands the worker once a folder is set', async () => {
+    writeFileSync(join(dir, SANDBOX_BUNDLE_FILES.process), '// the prebuilt run process')
     writeFileSync(join(dir, SANDBOX_BUNDLE_FILES.worker), '// the prebuilt worker')
     writeFileSync(join(dir, SANDBOX_BUNDLE_FILES.simulation), '// the prebuilt simulation')
     useSandboxBundlesFrom(dir)
-    expect(await sandboxBundles()).toEqual({ worker: '// the prebuilt worker', simulation: '// the prebuilt simulation' })
+    expect(await sandboxBundles()).toEqual({ process: '// the prebuilt run process', worker: '// the prebuilt worker', simulation: '// the prebuilt simulation' })
   })
 })

@@ -30,6 +30,7 @@ import { createFromTemplate, templateInfos } from './templates.js'
 import { recorderChunks } from './traceChunks.js'
 import { readChromeTraceFile } from './traceImport.js'
 import { typingFiles } from './typings.js'
+import { TrustStore, untrustedProblem } from './workspaceTrust.js'
 import { workbenchVersion } from './workbenchRoot.js'
 
 export interface BackendOptions {
@@ -80,6 +81,8 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
   }
   const runs = new RunManager(emit, options.sandbox)
   const recent = new RecentProjects(options.stateDir)
+  // Workspace trust: an untrusted folder opens in restricted mode; nothing runs its code (workspaceTrust.ts).
+  const trust = new TrustStore(options.stateDir)
   let current: OpenProject | null = null
   let launchError: Error | null = null
 
@@ -90,12 +93,20 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
     if (current !== null && current.root !== abs) await runs.stop()
     current = { root: abs, settings: project.settings, drafts }
     await recent.add(abs)
-    return project
+    return { ...project, trust: await trust.check(abs) }
   }
 
   const newProject = async (template: TemplateId, root: string): Promise<Project> => {
     await createFromTemplate(template, path.resolve(root))
+    // Made here from the workbench's own template: trusted.
+    await trust.trust(root)
     return open(root)
+  }
+
+  /** Restricted mode: the refusal of anything that would evaluate the open project's code, or null when it is trusted. */
+  const refusal = async (p: OpenProject) => {
+    const answer = await trust.check(p.root)
+    return answer.trusted ? null : { problem: untrustedProblem(answer), untrusted: answer }
   }
 
   /** Launch: the folder asked for, else the most recent project that opens, else the sample. */
@@ -136,6 +147,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
         try {
           // Read again: a reloaded page gets the drafts it stored before it reloaded.
           reopened = await loadProject(current.root, current.drafts)
+          reopened = { ...reopened, trust: await trust.check(current.root) }
         } catch {
           // The folder went away (or was broken from outside) since it opened: the page starts with no project.
           current = null
@@ -193,7 +205,10 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
 
     async saveProjectAs(root, buffers) {
       const p = await project()
+      const from = await trust.check(p.root)
       await copyProject(p.root, requireString(root, 'the folder to save to'), checkBuffers(buffers))
+      // A copy made here of a trusted project (with the user's own buffers) is trusted too; of an untrusted one, not.
+      if (from.trusted) await trust.trust(root)
       return open(root)
     },
 
@@ -218,8 +233,19 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
       }
     },
 
+    async trustProject(root) {
+      const p = await project()
+      const asked = await trust.check(requireString(root, 'the folder to trust'))
+      const opened = await trust.check(p.root)
+      // The page names the folder it asked about: another page may have opened another project since.
+      if (asked.folder !== opened.folder) throw new Error(`${root} is not the open project (${p.root}): open it, then trust it`)
+      return trust.trust(p.root)
+    },
+
     async run(request) {
       const p = await project()
+      const refused = await refusal(p)
+      if (refused !== null) return { ok: false, problems: [refused.problem], untrusted: refused.untrusted }
       return runs.run(p, { ...request, buffers: checkBuffers(request?.buffers ?? []) })
     },
 
@@ -227,10 +253,18 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
 
     async reload(buffers, mode) {
       const p = await project()
+      const refused = await refusal(p)
+      if (refused !== null) return { mode: mode === 'swap' ? 'swap' : 'replay', ok: false, problems: [refused.problem], untrusted: refused.untrusted }
       return runs.reload(p, checkBuffers(buffers), mode)
     },
 
-    injectFault: (request) => runs.injectFault(request),
+    async injectFault(request) {
+      // Only a run in progress takes a fault, and only a trusted project runs; checked again all the same.
+      const p = current
+      const refused = p === null ? null : await refusal(p)
+      if (refused !== null) return { ok: false, error: refused.problem.message, timeNs: 0 }
+      return runs.injectFault(request)
+    },
     inspect: (request) => runs.inspect(request),
     frameAt: (runId, timeNs) => runs.frameAt(runId, timeNs),
     runs: async () => runs.runs(),

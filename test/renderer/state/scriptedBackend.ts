@@ -7,6 +7,7 @@ import type {
   InspectResult,
   Problem,
   Project,
+  ProjectTrust,
   ReloadMode,
   ReloadResult,
   RunControl,
@@ -61,7 +62,24 @@ export class ScriptedBackend implements BackendApi {
   /** Warnings `openTrace` reports with the run. */
   fileWarnings: string[] = []
   sink: EventSink | null = null
+  /** Workspace trust: null, projects come without an answer (as before trust existed); else whether the folder is trusted. */
+  trusted: boolean | null = null
   private runId = 0
+
+  private trust(root: string): ProjectTrust {
+    return { trusted: this.trusted === true, folder: root }
+  }
+
+  private withTrust(project: Project): Project {
+    return this.trusted === null ? project : { ...project, trust: this.trust(project.root) }
+  }
+
+  /** As the real backend: a run or reload of an untrusted folder is refused with code 'untrusted-folder'. */
+  private refusal(): { problems: Problem[]; untrusted: ProjectTrust } | null {
+    if (this.trusted !== false) return null
+    const untrusted = this.trust(this.project?.root ?? '/projects/sample')
+    return { problems: [{ source: 'project', severity: 'error', code: 'untrusted-folder', message: `Restricted mode: ${untrusted.folder} is not trusted` }], untrusted }
+  }
 
   private record(method: keyof BackendApi, args: unknown[]): void {
     this.calls.push({ method, args })
@@ -81,7 +99,7 @@ export class ScriptedBackend implements BackendApi {
       version: '0.0.0-test',
       mode: 'web',
       nativeDialogs: false,
-      project: this.project,
+      project: this.project === null ? null : this.withTrust(this.project),
       recent: this.recent,
       templates: [{ id: 'vcap1', name: 'VCAP-1', description: 'the reference driver' }],
       presets: [{ name: 'capture', description: 'capture for a while' }],
@@ -98,7 +116,7 @@ export class ScriptedBackend implements BackendApi {
   async openProject(root: string): Promise<Project> {
     this.record('openProject', [root])
     if (root === '/nowhere') throw new Error('/nowhere is not a project folder (no workbench.json)')
-    return { ...sampleProject(), root }
+    return this.withTrust({ ...sampleProject(), root })
   }
 
   async newProject(template: TemplateId, root: string): Promise<Project> {
@@ -131,8 +149,16 @@ export class ScriptedBackend implements BackendApi {
     return this.scenarioProblems
   }
 
+  async trustProject(root: string): Promise<ProjectTrust> {
+    this.record('trustProject', [root])
+    this.trusted = true
+    return this.trust(root)
+  }
+
   async run(request: RunRequest): Promise<RunStarted> {
     this.record('run', [request])
+    const refused = this.refusal()
+    if (refused !== null) return { ok: false, ...refused }
     if (this.nextRun !== null) return this.nextRun(request)
     const run = this.runInfo()
     this.sink?.emit('runStarted', run)
@@ -145,6 +171,8 @@ export class ScriptedBackend implements BackendApi {
 
   async reload(buffers: SourceBuffer[], mode: ReloadMode): Promise<ReloadResult> {
     this.record('reload', [buffers, mode])
+    const refused = this.refusal()
+    if (refused !== null) return { mode, ok: false, ...refused }
     if (this.nextReload !== null) return this.nextReload(buffers, mode)
     if (mode === 'replay') {
       const run = this.runInfo('replay', this.runId)
