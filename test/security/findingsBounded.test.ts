@@ -85,18 +85,4 @@ describe('a flood of findings stops the run with DRIVER_VERIFIER_DETECTED_VIOLAT
     expect(report.bugcheck?.message).toMatch(/maxFindings = 100\): 101 findings/)
   })
 
-  it('different problems the rule finds at the same line stay apart', async () => {
-    const driver = probe(`device: (srb) => {
-      if (srb.Command !== S.SRB_GET_DATA_INTERSECTION) return false
-      const info = srb.CommandData.IntersectInfo
-      info.DataFormatBuffer = { DataFormat: { FormatSize: 152, Flags: 0, SampleSize: 153600, Reserved: 0, MajorFormat: S.KSDATAFORMAT_TYPE_VIDEO, SubFormat: S.KSDATAFORMAT_SUBTYPE_YUY2, Specifier: S.KSDATAFORMAT_SPECIFIER_VIDEOINFO }, VideoInfoHeader: {} }
-      srb.Status = S.STATUS_SUCCESS
-      completeDevice(srb)
-      return true
-    },`)
-    const { report } = await runDriver(driver, START)
-    const found = report.verifier.filter((f) => f.rule === 'intersection-misuse')
-    expect(found).toHaveLength(2)
-    expect(new Set(found.map((f) => f.message)).size).toBe(2)
-  })
 })

@@ -17,7 +17,8 @@
  * property on the object assigned to (the "override mistake" repair); assigning on the intrinsic
  * itself still fails.
  */
-const HARDEN_SOURCE = String.raw`(() => {
+/** The hardening script, to evaluate first in a fresh context. */
+export const FROZEN_INTRINSICS_SCRIPT = String.raw`(() => {
   'use strict'
   const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, preventExtensions } = Object
   const ownKeys = Reflect.ownKeys
@@ -97,8 +98,3 @@ const HARDEN_SOURCE = String.raw`(() => {
   }
 })();
 `
-
-/** The hardening script, to evaluate first in a fresh context. */
-export function frozenIntrinsicsScript(): Promise<string> {
-  return Promise.resolve(HARDEN_SOURCE)
-}

@@ -25,14 +25,14 @@ const send = (m: unknown): void => {
 let worker: Worker | null = null
 let crash: Int32Array | null = null
 let crashId = 0
-let sentCrash = ''
+/** What the host was last sent (null: nothing yet for this run). */
+let sentCrash: Int32Array | null = null
 
 function shipCrash(): void {
   if (crash === null) return
-  const now = Array.from(crash).join(',')
-  if (now === sentCrash) return
-  sentCrash = now
-  send({ type: 'crash', id: crashId, buffer: crash.slice().buffer })
+  if (sentCrash !== null && sentCrash.every((v, i) => v === crash![i])) return
+  sentCrash = crash.slice()
+  send({ type: 'crash', id: crashId, buffer: sentCrash.slice().buffer })
 }
 
 function start(m: Start): void {
@@ -46,7 +46,7 @@ function start(m: Start): void {
     if (w.type === 'crash' && w.buffer !== undefined) {
       crash = new Int32Array(w.buffer)
       crashId = w.id
-      sentCrash = ''
+      sentCrash = null
       shipCrash()
       return
     }
@@ -57,9 +57,9 @@ function start(m: Start): void {
     shipCrash()
     send({ type: '__error', message: String(error?.message ?? error), code: typeof error?.code === 'string' ? error.code : null })
   })
-  worker.on('exit', (code) => {
+  // The host learns of the end from this process's exit, which follows.
+  worker.on('exit', () => {
     shipCrash()
-    send({ type: '__exit', code })
     process.disconnect?.()
   })
   const limit = m.rssLimitMb * 1024 * 1024

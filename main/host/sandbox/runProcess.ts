@@ -31,7 +31,7 @@ export function permissionFlags(): string[] {
  */
 export class RunProcess extends EventEmitter {
   private readonly child: ChildProcess
-  private exited: Promise<number>
+  private readonly exited: Promise<number>
   private gone = false
   /** The end of the process's stderr (V8 prints a fatal error there before it aborts). */
   private stderrTail = ''
@@ -85,7 +85,6 @@ export class RunProcess extends EventEmitter {
       this.emit('error', error)
       return
     }
-    if (type === '__exit') return
     this.emit('message', m as WorkerMessage)
   }
 

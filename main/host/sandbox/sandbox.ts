@@ -14,7 +14,7 @@ import { DEFAULT_LOOP_BUDGET_MS, type SwapResult } from '../sessionCore.js'
 import { FrameHistory, type FrameTap } from '../inspect/frameHistory.js'
 import type { AudioTap, TapOptions } from '../inspect/liveTaps.js'
 import { prebuiltSandboxBundles, type SandboxBundleTexts } from './bundles.js'
-import { frozenIntrinsicsScript } from './frozenIntrinsics.js'
+import { FROZEN_INTRINSICS_SCRIPT } from './frozenIntrinsics.js'
 import { RunProcess } from './runProcess.js'
 
 /** Either end of a run: its own OS process (the default), or a worker thread of this process. */
@@ -142,7 +142,7 @@ export function sandboxBundles(): Promise<Bundles> {
       process: entry.outputFiles[0].text,
       worker: worker.outputFiles[0].text,
       // Hardened first (frozenIntrinsics.ts), so the builtins the simulation captures are the frozen ones.
-      simulation: `${await frozenIntrinsicsScript()}\n((${builtins}) => {\n${simulation.outputFiles[0].text}\nreturn mdwbSimulation.SimulationApi\n})(${builtins})`,
+      simulation: `${FROZEN_INTRINSICS_SCRIPT}\n((${builtins}) => {\n${simulation.outputFiles[0].text}\nreturn mdwbSimulation.SimulationApi\n})(${builtins})`,
     }
   })()
   return bundles
@@ -173,7 +173,7 @@ export class Sandbox {
     const loopBudgetMs = options.loopBudgetMs ?? DEFAULT_LOOP_BUDGET_MS
     const backstopMs = options.backstopMs ?? loopBudgetMs + 3000
     this.options = {
-      isolation: options.isolation ?? (process.env['MDWB_ISOLATION'] === 'thread' ? 'thread' : 'process'),
+      isolation: options.isolation ?? 'process',
       rssLimitMb: options.rssLimitMb ?? 1024,
       heapMb: options.heapMb ?? 256,
       stackMb: options.stackMb ?? 4,
