@@ -18,7 +18,9 @@
  *
  * 4b. The sandbox's cost (bench/isolation.ts): the 640x480 capture with tracing, in this process, in
  *    the sandbox in a worker thread, and in the sandbox in its own process (the default), the last two
- *    with frozen intrinsics, timed on the host. Target: the process at least 90% of in-process speed.
+ *    with frozen intrinsics, each timed from the request to the result, the places taking turns run by
+ *    run. Once for 10 virtual seconds (where starting a run and shipping its report weigh in) and once
+ *    for 60 (the sustained pace). Target: the process at least 90% of in-process speed.
  *
  * 5. Start-up (bench/startup.ts): `mdwb --help` through the bin from the prebuilt out/cli, the median
  *    of 15 runs (target: under 0.3 s), and the first `npm start` from a copy of the checkout with no
@@ -33,7 +35,7 @@ import { compileDriver, type CompiledDriver } from '../main/host/compile.js'
 import { Session } from '../main/host/session.js'
 import { dataPath1080, dataPath640, memcpyBytesPerSecond } from './dataPath.js'
 import { hotSwapTimes } from './hotSwap.js'
-import { isolationRatios } from './isolation.js'
+import { isolationRatios, type IsolationFigures } from './isolation.js'
 import { firstStart, helpStartup } from './startup.js'
 
 const RUNS = 5
@@ -44,6 +46,17 @@ async function compiled(file: string): Promise<CompiledDriver> {
   const r = await compileDriver(file)
   if (!r.ok) throw new Error(`${file} does not compile: ${JSON.stringify(r.errors)}`)
   return r.driver
+}
+
+function isolationFigures(f: IsolationFigures, virtualSeconds: number) {
+  return {
+    virtualSeconds,
+    inProcessMedian: Math.round(stats(f.inProcess).median),
+    threadMedian: Math.round(stats(f.thread).median),
+    processMedian: Math.round(stats(f.process).median),
+    processVsInProcess: +(stats(f.process).median / stats(f.inProcess).median).toFixed(2),
+    target: 0.9,
+  }
 }
 
 function stats(values: number[]): { best: number; median: number } {
@@ -100,6 +113,7 @@ async function main(): Promise<void> {
   const swapBest = swapTimes[0]
   const swapMedian = swapTimes[Math.floor(swapTimes.length / 2)]
   const isolation = await isolationRatios(vcap1, RUNS)
+  const isolationLong = await isolationRatios(vcap1, RUNS, 60)
   const help = await helpStartup()
   const start = await firstStart()
   const capture = stats(ratios)
@@ -115,13 +129,8 @@ async function main(): Promise<void> {
     dataPath640x480: { ratioBest: Math.round(dp640.best), ratioMedian: Math.round(dp640.median), tracedRatioMedian: Math.round(dp640t.median), target: 200 },
     hotSwap: { driverLines: swap.lines, functionsReplaced: swap.replaced, bestMs: Math.round(swapBest), medianMs: Math.round(swapMedian), target: 100 },
     dataPath1080p60: { ratioBest: Math.round(dp1080.best), ratioMedian: Math.round(dp1080.median), dropped: bigDropped, target: 30, dmaVsMemcpyBest: +share.best.toFixed(2), dmaVsMemcpyMedian: +share.median.toFixed(2), dmaTarget: 0.5 },
-    isolation640x480: {
-      inProcessMedian: Math.round(stats(isolation.inProcess).median),
-      threadMedian: Math.round(stats(isolation.thread).median),
-      processMedian: Math.round(stats(isolation.process).median),
-      processVsInProcess: +(stats(isolation.process).median / stats(isolation.inProcess).median).toFixed(2),
-      target: 0.9,
-    },
+    isolation640x480: isolationFigures(isolation, 10),
+    isolation640x480Long: isolationFigures(isolationLong, 60),
     mdwbHelp: { bestSeconds: +help.built.best.toFixed(3), medianSeconds: +help.built.median.toFixed(3), fromSourcesMedianSeconds: +help.sources.median.toFixed(3), target: 0.3 },
     firstStart: { command: start.script, toUrlSeconds: +start.first.seconds.toFixed(1), stages: start.stages, secondToUrlSeconds: +start.second.seconds.toFixed(1) },
   }
@@ -138,11 +147,8 @@ async function main(): Promise<void> {
   console.log(`  VCAP-1 1080p60 YUY2 at 400 MB/s:    ${dp1080.best.toFixed(0)}x best, ${dp1080.median.toFixed(0)}x median, ${bigDropped} dropped   (target >= 30x: ${ok(dp1080.median, 30)})`)
   console.log(`    DMA bytes/s vs Uint8Array.set:   ${(share.best * 100).toFixed(0)}% best, ${(share.median * 100).toFixed(0)}% median   (target >= 50%: ${ok(share.median, 0.5)})`)
   console.log(`  hot swap, save to running (${swap.lines} lines): ${swapBest.toFixed(0)} ms best, ${swapMedian.toFixed(0)} ms median   (target <= 100 ms: ${swapMedian <= 100 ? 'meets' : 'ABOVE'})`)
-  {
-    const inProc = stats(isolation.inProcess).median
-    const thread = stats(isolation.thread).median
-    const proc = stats(isolation.process).median
-    console.log(`  sandbox cost, 640x480 capture traced: ${inProc.toFixed(0)}x in process, ${thread.toFixed(0)}x worker thread + frozen intrinsics, ${proc.toFixed(0)}x own process + frozen intrinsics = ${((proc / inProc) * 100).toFixed(0)}% of in process   (target >= 90%: ${ok(proc / inProc, 0.9)})`)
+  for (const f of [result.isolation640x480, result.isolation640x480Long]) {
+    console.log(`  sandbox cost, 640x480 capture traced, ${f.virtualSeconds} s: ${f.inProcessMedian}x in process, ${f.threadMedian}x worker thread + frozen intrinsics, ${f.processMedian}x own process + frozen intrinsics = ${(f.processVsInProcess * 100).toFixed(0)}% of in process   (target >= 90%: ${ok(f.processVsInProcess, 0.9)})`)
   }
   console.log(`  mdwb --help start-up:              ${help.built.best.toFixed(2)} s best, ${help.built.median.toFixed(2)} s median   (target < 0.3 s: ${help.built.median < 0.3 ? 'meets' : 'ABOVE'}; from the sources through tsx: ${help.sources.median.toFixed(2)} s)`)
   console.log(`  first ${start.script} to the URL (no out/): ${start.first.seconds.toFixed(1)} s (${start.stages.map((s) => `${s.name} ${s.seconds.toFixed(1)} s`).join(', ')}); the next start: ${start.second.seconds.toFixed(1)} s`)

@@ -13,34 +13,35 @@ export interface IsolationFigures {
   process: number[]
 }
 
+type Place = keyof IsolationFigures
+
+/** Runs before the measured ones in each place, so each place's JIT is as warm as the others'. */
+const WARM_UP_RUNS = 3
+
 /**
  * The cost of the process boundary and the frozen intrinsics (issue 9): the same 640x480 YUY2 30 fps
- * capture of 10 virtual seconds, with tracing on (the trace crosses the boundary as it would for the
- * workbench), run `runs` times in each place. Sandboxed runs are timed on the host from the request to
- * the result, after one warm-up run that also starts the process; so the figure includes shipping the
- * trace and the report across.
+ * capture of `seconds` virtual seconds, with tracing on (the trace crosses the boundary as it would for the
+ * workbench). Every run is timed from the request to the result, so sandboxed figures include starting
+ * the run and shipping the trace and the report across. Each place is warmed up alike, then the places
+ * take turns run by run, so a machine that slows down during the bench slows all three.
  */
-export async function isolationRatios(driver: CompiledDriver, runs: number): Promise<IsolationFigures> {
-  const scenario = capture(640, 480, 30, 10, 400)
+export async function isolationRatios(driver: CompiledDriver, runs: number, seconds = 10): Promise<IsolationFigures> {
+  const scenario = capture(640, 480, 30, seconds, 400)
   const figures: IsolationFigures = { inProcess: [], thread: [], process: [] }
-  for (let i = 0; i < runs; i++) {
-    const report = new Session({ driver, scenario, timeLimitNs: 600e9, trace: true }).run()
-    if (report.result !== 'pass') throw new Error(`in-process capture failed: ${report.failures.join('; ')}`)
-    figures.inProcess.push(report.virtualTimeNs / 1e6 / report.wallTimeMs)
+  const sandboxes = { thread: new Sandbox({ isolation: 'thread' }), process: new Sandbox({ isolation: 'process' }) }
+  const once = async (place: Place): Promise<number> => {
+    const t0 = performance.now()
+    const report = place === 'inProcess' ? new Session({ driver, scenario, timeLimitNs: 600e9, trace: true }).run() : (await sandboxes[place].run({ driver, scenario, timeLimitNs: 600e9, trace: true }).result).report
+    const wall = performance.now() - t0
+    if (report.result !== 'pass') throw new Error(`the capture failed (${place}): ${report.failures.join('; ')}`)
+    return report.virtualTimeNs / 1e6 / wall
   }
-  for (const isolation of ['thread', 'process'] as const) {
-    const sandbox = new Sandbox({ isolation })
-    try {
-      for (let i = 0; i <= runs; i++) {
-        const t0 = performance.now()
-        const { report } = await sandbox.run({ driver, scenario, timeLimitNs: 600e9, trace: true }).result
-        const wall = performance.now() - t0
-        if (report.result !== 'pass') throw new Error(`sandboxed (${isolation}) capture failed: ${report.failures.join('; ')}`)
-        if (i > 0) figures[isolation].push(report.virtualTimeNs / 1e6 / wall)
-      }
-    } finally {
-      await sandbox.close()
-    }
+  const places: Place[] = ['inProcess', 'thread', 'process']
+  try {
+    for (let i = 0; i < WARM_UP_RUNS; i++) for (const place of places) await once(place)
+    for (let i = 0; i < runs; i++) for (const place of places) figures[place].push(await once(place))
+  } finally {
+    await Promise.all([sandboxes.thread.close(), sandboxes.process.close()])
   }
   return figures
 }

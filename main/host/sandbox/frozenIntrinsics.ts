@@ -8,9 +8,11 @@
  *
  * Why not the `ses` package's lockdown(), which does the same: it freezes with `Object.freeze`, and
  * V8 then takes a slow path for every typed-array element store once Object.prototype or the typed
- * array prototypes are frozen that way (a 10-15x slowdown of the DMA and trace paths, measured here).
- * Making each property non-writable and non-configurable and then the object non-extensible is the
- * same frozen state by the language's definition, without that cost.
+ * array prototypes are frozen that way (the capture runs 4x slower, measured with bench/isolation.ts).
+ * Those few prototypes are frozen property by property instead (each made non-writable and
+ * non-configurable, then the object non-extensible: the same frozen state by the language's
+ * definition). Everything else gets `Object.freeze`: redefining properties one by one turns an object
+ * into a slow dictionary-mode object, and doing that to every intrinsic cost the capture about 45%.
  *
  * As in Hardened JavaScript, a few inherited data properties that ordinary code assigns on its own
  * objects (`error.name = ...`, `obj.toString = ...`) become accessors whose setter defines the
@@ -20,7 +22,7 @@
 /** The hardening script, to evaluate first in a fresh context. */
 export const FROZEN_INTRINSICS_SCRIPT = String.raw`(() => {
   'use strict'
-  const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, preventExtensions } = Object
+  const { create, defineProperty, freeze, getOwnPropertyDescriptor, getPrototypeOf, preventExtensions } = Object
   const ownKeys = Reflect.ownKeys
   const g = globalThis
   const errors = ['Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError']
@@ -69,11 +71,27 @@ export const FROZEN_INTRINSICS_SCRIPT = String.raw`(() => {
   visit(getPrototypeOf(new Set()[Symbol.iterator]()))
   visit(getPrototypeOf(''[Symbol.iterator]()))
   visit(getPrototypeOf(/./[Symbol.matchAll]('')))
-  visit(getPrototypeOf(g.Uint8Array))
+  const typedArray = getPrototypeOf(g.Uint8Array)
+  visit(typedArray)
+  // Frozen property by property (see the header); Error keeps a writable stackTraceLimit.
+  const byProperty = new Set([g.Object.prototype, typedArray.prototype, g.Error])
+  for (const name of names) {
+    const v = getOwnPropertyDescriptor(g, name).value
+    if (typeof v === 'function' && getPrototypeOf(v) === typedArray) byProperty.add(v.prototype)
+  }
   for (let i = 0; i < queue.length; i++) {
     const o = queue[i]
     visit(getPrototypeOf(o))
-    for (const key of ownKeys(o)) {
+    const keys = ownKeys(o)
+    if (!byProperty.has(o)) {
+      for (const key of keys) {
+        const d = getOwnPropertyDescriptor(o, key)
+        visit(d.value); visit(d.get); visit(d.set)
+      }
+      freeze(o)
+      continue
+    }
+    for (const key of keys) {
       const d = getOwnPropertyDescriptor(o, key)
       visit(d.value); visit(d.get); visit(d.set)
       // V8 reads Error.stackTraceLimit as a number: it stays writable (the locator sets it around
@@ -84,6 +102,10 @@ export const FROZEN_INTRINSICS_SCRIPT = String.raw`(() => {
       defineProperty(o, key, d)
     }
     preventExtensions(o)
+    // Redefining properties one by one left the prototype a slow dictionary-mode object, and V8 does
+    // not turn it back by itself (every typed-array .length and .set would go through a lookup).
+    // Being given as a prototype again makes it fast, still frozen.
+    if (o !== g.Error) create(o)
   }
   // The global stays extensible (the context's console and structuredClone come next), its
   // standard bindings do not change.
