@@ -19,7 +19,7 @@ import { durationOverLimit, formatLimit, MAX_VIRTUAL_NS } from './client/scenari
 import { PRESETS, presetNames } from './client/scenario/presets.js'
 import { OPS, type StepOf } from './client/scenario/schema.js'
 import { closest, ScenarioError, validateScenario } from './client/scenario/validate.js'
-import { parseDuration } from './sim/time.js'
+import { parseDuration } from './contract/time.js'
 import { compileDriver, formatCompileErrors, type CompiledDriver } from './host/compile.js'
 import { exportChromeTrace } from './host/export/chromeTrace.js'
 import { exportSrbCsv } from './host/export/srbCsv.js'

@@ -23,7 +23,7 @@ import { StreamTimers } from './streamTimers.js'
 import type { Verifier } from './verifier/verifier.js'
 import { Watchdog } from './watchdog.js'
 import { KSSTATE_ACQUIRE, KSSTATE_NAMES, KSSTATE_STOP, normalizeGuid, type KSSTATE, type PKSDATAFORMAT } from './wdk/ks.js'
-import { NT_SUCCESS, NTSTATUS_NAMES, STATUS_CANCELLED, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_PENDING, STATUS_SUCCESS, ntStatusName } from './wdk/ntstatus.js'
+import { NT_SUCCESS, NTSTATUS_NAMES, STATUS_CANCELLED, STATUS_INVALID_PARAMETER, STATUS_NO_SUCH_DEVICE, STATUS_NOT_IMPLEMENTED, STATUS_PENDING, STATUS_SUCCESS, ntStatusName } from './wdk/ntstatus.js'
 import { STRUCT_SIZES } from './wdk/sizes.js'
 import {
   SRB_CHANGE_POWER_STATE,
@@ -703,7 +703,7 @@ export class StreamClassDevice implements SrbWatcher {
     if (state === 1) this.card.setPowerState(1)
     this.submitDevice(SRB_CHANGE_POWER_STATE, { DeviceState: state }, {
       onComplete: (srb) => {
-        if (NT_SUCCESS(srb._Status) || srb._Status === 0xc0000002) {
+        if (NT_SUCCESS(srb._Status) || srb._Status === STATUS_NOT_IMPLEMENTED) {
           if (state !== 1) {
             this.checkInterruptsDisabled(`SRB_CHANGE_POWER_STATE(D${state - 1})`)
             this.card.setPowerState(state as 2 | 3 | 4)

@@ -1,5 +1,5 @@
 import { DISPATCH_LEVEL } from '../sim/irql.js'
-import { US } from '../sim/time.js'
+import { US } from '../contract/time.js'
 import { Work } from '../sim/work.js'
 import type { StreamClassDevice } from './device.js'
 import type { StreamInstance } from './stream.js'

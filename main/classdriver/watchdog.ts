@@ -1,5 +1,5 @@
 import type { EventHandle } from '../sim/eventQueue.js'
-import { SECOND } from '../sim/time.js'
+import { SECOND } from '../contract/time.js'
 import type { StreamClassDevice } from './device.js'
 import type { RequestQueue } from './queues.js'
 import { SrbState, type Srb } from './srb.js'

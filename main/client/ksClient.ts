@@ -3,7 +3,7 @@ import type { Srb } from '../classdriver/srb.js'
 import { SrbState, type StreamHeader } from '../classdriver/srb.js'
 import type { StreamInstance } from '../classdriver/stream.js'
 import * as ks from '../classdriver/wdk/ks.js'
-import { NT_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_NO_DATA_DETECTED, STATUS_NOT_FOUND, STATUS_SUCCESS, ntStatusName } from '../classdriver/wdk/ntstatus.js'
+import { NT_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_NO_DATA_DETECTED, STATUS_NOT_FOUND, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, ntStatusName } from '../classdriver/wdk/ntstatus.js'
 import { STRUCT_SIZES } from '../classdriver/wdk/sizes.js'
 import {
   SRB_CLOSE_MASTER_CLOCK,
@@ -23,7 +23,7 @@ import {
 import type { HW_STREAM_INFORMATION, STREAM_PROPERTY_DESCRIPTOR } from '../classdriver/wdk/strminiTypes.js'
 import type { PhysicalMemory } from '../hw/physicalMemory.js'
 import type { Kernel } from '../sim/kernel.js'
-import { parseDuration } from '../sim/time.js'
+import { parseDuration } from '../contract/time.js'
 import { clientRange, describeFormat, formatFromRange, bufferSizeFor, streamKind } from './formats.js'
 import { FrameTracker, type FrameContentChecker, type FrameCounts } from './frames.js'
 import { GraphClock } from './graphClock.js'
@@ -296,12 +296,12 @@ export class KsClient {
       }
       case 'page-out': {
         const status = yield* this.await<number>((done) => d.pageOut(done))
-        return this.checkStatus(status, undefined, 'page-out (SRB_PAGING_OUT_DRIVER)', (st) => NT_SUCCESS(st) || st === 0xc0000002)
+        return this.checkStatus(status, undefined, 'page-out (SRB_PAGING_OUT_DRIVER)', succeededOrNotImplemented)
       }
       case 'power': {
         const state = { D0: 1, D1: 2, D2: 3, D3: 4 }[step.state]
         const status = yield* this.await<number>((done) => d.changePower(state, done))
-        return this.checkStatus(status, undefined, `power ${step.state}`, (s) => NT_SUCCESS(s) || s === 0xc0000002)
+        return this.checkStatus(status, undefined, `power ${step.state}`, succeededOrNotImplemented)
       }
       case 'open-stream':
         return yield* this.openStream(step)
@@ -334,7 +334,7 @@ export class KsClient {
           if (s.instance.indicatedClock && s.instance.indicatedClock !== handle) s.instance.withdrawnClocks.add(s.instance.indicatedClock)
           s.instance.indicatedClock = handle
         }
-        return this.checkStatus(srb._Status, undefined, 'indicate-master-clock', (st) => NT_SUCCESS(st) || st === 0xc0000002)
+        return this.checkStatus(srb._Status, undefined, 'indicate-master-clock', succeededOrNotImplemented)
       }
       case 'open-master-clock': {
         const s = this.stream(step.stream)
@@ -349,7 +349,7 @@ export class KsClient {
         const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_CLOSE_MASTER_CLOCK, {}, done))
         if (s.ownClock) d.clocks.withdraw(s.ownClock)
         s.ownClock = s.instance.ownClock = 0
-        return this.checkStatus(srb._Status, undefined, 'close-master-clock', (st) => NT_SUCCESS(st) || st === 0xc0000002)
+        return this.checkStatus(srb._Status, undefined, 'close-master-clock', succeededOrNotImplemented)
       }
       case 'set-state': {
         const s = this.stream(step.stream)
@@ -697,4 +697,9 @@ function stepText(step: Step): string {
   if (s.command !== undefined) parts.push(s.command)
   if (s.fault !== undefined) parts.push(s.fault)
   return parts.join(' ')
+}
+
+/** Requests a minidriver may leave unimplemented (paging, power, the master clock): both answers are accepted. */
+function succeededOrNotImplemented(status: number): boolean {
+  return NT_SUCCESS(status) || status === STATUS_NOT_IMPLEMENTED
 }

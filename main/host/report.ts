@@ -1,6 +1,6 @@
 import { errorFindingTotal, findingTotal, type RunReport } from '../contract/report.js'
 import type { BugcheckInfo, SourceLocation } from '../sim/bugcheck.js'
-import { formatDuration } from '../sim/time.js'
+import { formatDuration } from '../contract/time.js'
 
 export type { ExpectationResult, RunReport } from '../contract/report.js'
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { buildPreset, DEFAULT_PRESET_DURATION, PRESETS } from '../client/scenario/presets.js'
 import type { Scenario, Step } from '../client/scenario/schema.js'
 import { parseScenario } from '../client/scenario/validate.js'
-import { parseDuration, SECOND } from '../sim/time.js'
+import { parseDuration, SECOND } from '../contract/time.js'
 import { durationOverLimit, MAX_VIRTUAL_NS } from '../client/scenario/limits.js'
 
 /** Virtual time a run may take beyond the scenario's own waits (start, teardown, a stuck step). */

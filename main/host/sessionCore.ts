@@ -18,7 +18,7 @@ import { WORKBENCH_MODULE_OBJECTS } from './workbenchModules.js'
 import { LiveTaps, type TapOptions } from './inspect/liveTaps.js'
 import { bugcheckForReport, type ExpectationResult, type RunReport } from './report.js'
 import { DriverLocator } from './sourceMap.js'
-import { formatDuration } from '../sim/time.js'
+import { formatDuration } from '../contract/time.js'
 import { describeThrown, safeInstanceOf, thrownFacts } from '../sim/thrownValue.js'
 import type { SwapResult } from '../contract/report.js'
 

@@ -2,7 +2,7 @@ import type { DeviceResources, DevicePowerState, PciDevice } from './device.js'
 import type { IrqLine, IrqOutput } from './irqLine.js'
 import type { Machine } from './machine.js'
 import type { EventHandle } from '../sim/eventQueue.js'
-import { US } from '../sim/time.js'
+import { US } from '../contract/time.js'
 
 /**
  * STUB-1: the smallest card that has an interrupt, for exercising the class driver's interrupt dispatch

@@ -1,4 +1,4 @@
-import { US } from './time.js'
+import { US } from '../contract/time.js'
 
 /**
  * How much virtual CPU time driver code costs. Every constant of the cost model is here, so the

@@ -3,7 +3,7 @@
  * turning what was typed into a FaultRequest with errors that name the field, and the search box.
  */
 import type { FaultInfo, FaultRequest } from '../../main/contract/api.js'
-import { durationSpec, parseTime } from './timeText.js'
+import { durationSpec, parseTime } from '../../main/contract/time.js'
 
 /** The inputs shown for a fault. */
 export interface FaultParameters {

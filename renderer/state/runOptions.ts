@@ -1,4 +1,5 @@
 import type { PresetInfo, ProjectFile } from '../../main/contract/api.js'
+import { parseDuration } from '../../main/contract/time.js'
 
 /**
  * What the toolbar offers for a run: the scenario (a preset of the backend, or a scenario file of the
@@ -48,9 +49,14 @@ export function parseSeed(text: string): number {
   return n
 }
 
-/** A duration as workbench.json and RunRequest.duration take it ("2s", "500ms", "1.5s", "10m"), checked. */
+/**
+ * A duration as workbench.json and RunRequest.duration take it ("2s", "500ms", "1.5s", "10m"), checked
+ * with the one grammar (main/contract/time.ts). The run box also wants a unit: a bare "2" would be
+ * 2 ns, which nobody typing into it means.
+ */
 export function checkDuration(text: string): string {
   const s = text.trim().replace(/\s+/g, '')
-  if (!/^\d+(\.\d+)?(ns|us|µs|ms|s|m)$/.test(s) || Number.parseFloat(s) <= 0) throw new Error(`duration: "${text}" should look like 2s, 500ms or 1.5s`)
+  const ns = parseDuration(s)
+  if (!(ns > 0) || /^[\d.]+$/.test(s)) throw new Error(`duration: "${text}" should look like 2s, 500ms or 1.5s`)
   return s
 }

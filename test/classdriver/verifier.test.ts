@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allRules, RULES } from '../../main/classdriver/verifier/rules.js'
+import { allRules, RULES, type RuleId } from '../../main/classdriver/verifier/rules.js'
 import { probe, runDriver, START } from '../helpers/run.js'
 
 /**
@@ -43,6 +43,14 @@ describe('verifier rule table', () => {
     }
     expect(RULES.get('duplicate-ready')?.severity).toBe('warning')
     expect(RULES.get('double-completion')?.severity).toBe('error')
+  })
+
+  it('derives the rule id type from the table, so a misspelt id is a compile error (npm run typecheck)', () => {
+    const known: RuleId = 'double-completion'
+    // @ts-expect-error: no rule is called that
+    const misspelt: RuleId = 'double-completon'
+    expect(RULES.has(known)).toBe(true)
+    expect(RULES.has(misspelt)).toBe(false)
   })
 })
 

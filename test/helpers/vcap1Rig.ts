@@ -3,7 +3,7 @@ import { EventKind } from '../../main/sim/trace/recorder.js'
 import type { Allocation } from '../../main/hw/physicalMemory.js'
 import { CollectedFindings } from '../../main/hw/vcap1/findings.js'
 import { DESC_CTRL, DESCRIPTOR, INT, REGISTER_BY_NAME } from '../../main/hw/vcap1/registers.js'
-import { MS } from '../../main/sim/time.js'
+import { MS } from '../../main/contract/time.js'
 import { Vcap1Card, type Vcap1Options } from '../../main/hw/vcap1/vcap1.js'
 
 const TWO_32 = 0x1_0000_0000

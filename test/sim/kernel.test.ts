@@ -4,7 +4,7 @@ import { EventQueue } from '../../main/sim/eventQueue.js'
 import { Rng } from '../../main/sim/rng.js'
 import { DEVICE_IRQL, DISPATCH_LEVEL, PASSIVE_LEVEL } from '../../main/sim/irql.js'
 import { Work } from '../../main/sim/work.js'
-import { US } from '../../main/sim/time.js'
+import { US } from '../../main/contract/time.js'
 import { BUGCHECK } from '../../main/sim/bugcheck.js'
 import { InterruptController } from '../../main/sim/interrupts.js'
 

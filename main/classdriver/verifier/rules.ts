@@ -22,7 +22,7 @@ export interface RuleInfo {
   scope: RuleScope
 }
 
-const RULE_LIST: RuleInfo[] = [
+const RULE_LIST = [
   {
     id: 'double-completion',
     severity: 'error',
@@ -327,10 +327,11 @@ const RULE_LIST: RuleInfo[] = [
     basis: 'vcap1.md 7.4, 7.12 C4',
     scope: 'card',
   },
-]
+] as const satisfies readonly RuleInfo[]
 
 export const RULES: ReadonlyMap<string, RuleInfo> = new Map(RULE_LIST.map((r) => [r.id, r]))
 
+/** Every rule id, from the table: a misspelt id does not compile. */
 export type RuleId = (typeof RULE_LIST)[number]['id']
 
 export function ruleInfo(id: string): RuleInfo {

@@ -1,7 +1,7 @@
 import type { Finding } from '../../contract/report.js'
 import { BUGCHECK, type SourceLocation } from '../../sim/bugcheck.js'
 import type { Kernel } from '../../sim/kernel.js'
-import { ruleInfo, type Severity } from './rules.js'
+import { ruleInfo, type RuleId, type Severity } from './rules.js'
 
 /** One verifier finding, as it appears in the report (defined in main/contract). */
 export type { Finding }
@@ -70,7 +70,7 @@ export class Verifier {
     ])
   }
 
-  report(rule: string, message: string, ctx: FindingContext = {}): Finding {
+  report(rule: RuleId, message: string, ctx: FindingContext = {}): Finding {
     const info = ruleInfo(rule)
     const severity = ctx.severity ?? info.severity
     const finding: Finding = { rule, severity, message, timeNs: this.kernel.now() }

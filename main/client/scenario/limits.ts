@@ -1,4 +1,4 @@
-import { formatDuration, SECOND } from '../../sim/time.js'
+import { formatDuration, SECOND } from '../../contract/time.js'
 
 /**
  * The bounds of a scenario and of a run (docs/scenarios.md, "Limits"). They keep a mistyped number

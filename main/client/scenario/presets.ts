@@ -1,4 +1,4 @@
-import { SECOND, formatDuration } from '../../sim/time.js'
+import { SECOND, formatDuration } from '../../contract/time.js'
 import type { Scenario, ScenarioFormat, Step } from './schema.js'
 
 export interface PresetOptions {

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser'
-import { parseDuration } from '../../sim/time.js'
+import { parseDuration } from '../../contract/time.js'
 import { SRB_COMMAND_NAMES } from '../../classdriver/wdk/srbCommands.js'
 import { settingProblem } from '../../classdriver/settings.js'
 import { OPS, ScenarioShell, type OpName, type Scenario, type Step } from './schema.js'

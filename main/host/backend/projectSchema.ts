@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv'
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import { DEFAULT_SETTINGS } from '../../classdriver/settings.js'
 import type { WorkbenchSettings } from '../../contract/api.js'
-import { parseDuration } from '../../sim/time.js'
+import { parseDuration } from '../../contract/time.js'
 import { durationOverLimit } from '../../client/scenario/limits.js'
 import { lineColumn, locatePointer } from './jsonLocation.js'
 

@@ -1,5 +1,5 @@
 import type { AudioLevel } from '../../contract/api.js'
-import { MS } from '../../sim/time.js'
+import { MS } from '../../contract/time.js'
 
 /** At most one level per stream per this much virtual time. */
 export const AUDIO_LEVEL_INTERVAL_NS = 20 * MS

@@ -1,7 +1,7 @@
 import type { FaultRequest, FaultResult } from '../../contract/api.js'
 import { FaultInjector } from '../../hw/vcap1/faultInjector.js'
 import { FAULT_BY_ID } from '../../hw/vcap1/faultCatalogue.js'
-import { formatDuration, parseDuration } from '../../sim/time.js'
+import { formatDuration, parseDuration } from '../../contract/time.js'
 import type { SessionCore } from '../sessionCore.js'
 
 /**

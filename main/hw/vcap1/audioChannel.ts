@@ -1,6 +1,6 @@
 import type { EventHandle } from '../../sim/eventQueue.js'
 import type { Kernel } from '../../sim/kernel.js'
-import { SECOND } from '../../sim/time.js'
+import { SECOND } from '../../contract/time.js'
 import { blockAlign, type AudioFormat, type AudioGenerator } from './audioGenerator.js'
 import type { BusMaster, DmaSource } from './busMaster.js'
 import { Descriptor, type DescriptorRing } from './descriptorRing.js'

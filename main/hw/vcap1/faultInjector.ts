@@ -1,6 +1,6 @@
 import type { Kernel } from '../../sim/kernel.js'
 import type { Rng } from '../../sim/rng.js'
-import { MS, SECOND, US } from '../../sim/time.js'
+import { MS, SECOND, US } from '../../contract/time.js'
 import { Neighbour } from '../neighbour.js'
 import { FAULT_BY_ID, FAULTS, type FaultSpec } from './faultCatalogue.js'
 import { CMD_BUS_MASTER } from './pci.js'

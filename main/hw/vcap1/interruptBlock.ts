@@ -1,6 +1,6 @@
 import type { EventHandle } from '../../sim/eventQueue.js'
 import type { Kernel } from '../../sim/kernel.js'
-import { US } from '../../sim/time.js'
+import { US } from '../../contract/time.js'
 import type { IrqOutput } from '../irqLine.js'
 import { INT } from './registers.js'
 

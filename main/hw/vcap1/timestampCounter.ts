@@ -1,4 +1,4 @@
-import { HUNDRED_NS } from '../../sim/time.js'
+import { HUNDRED_NS } from '../../contract/time.js'
 
 const TWO_32 = 0x1_0000_0000
 

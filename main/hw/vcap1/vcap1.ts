@@ -1,6 +1,6 @@
 import type { EventHandle } from '../../sim/eventQueue.js'
 import type { Kernel } from '../../sim/kernel.js'
-import { HUNDRED_NS, US } from '../../sim/time.js'
+import { HUNDRED_NS, US } from '../../contract/time.js'
 import type { DeviceResources, DevicePowerState, PciDevice } from '../device.js'
 import type { IrqLine, IrqOutput } from '../irqLine.js'
 import { INTA_LEVEL, INTA_VECTOR, MSI_VECTOR, type Machine } from '../machine.js'

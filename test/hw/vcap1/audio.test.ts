@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Allocation } from '../../../main/hw/physicalMemory.js'
 import { DESC_CTRL, DESC_WB, ERR, INT } from '../../../main/hw/vcap1/registers.js'
-import { MS, SECOND, US } from '../../../main/sim/time.js'
+import { MS, SECOND, US } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /**

@@ -3,7 +3,7 @@ import type { Allocation } from '../../../main/hw/physicalMemory.js'
 import { PCI_STATUS, STATUS_RECEIVED_MASTER_ABORT, CMD_BUS_MASTER } from '../../../main/hw/vcap1/pci.js'
 import { DESC_CTRL, DESC_WB, ERR, INT } from '../../../main/hw/vcap1/registers.js'
 import { decodeStamps } from '../../../main/hw/vcap1/stamps.js'
-import { MS } from '../../../main/sim/time.js'
+import { MS } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DESC_CTRL, DESC_WB, ERR, INT } from '../../../main/hw/vcap1/registers.js'
-import { MS, US } from '../../../main/sim/time.js'
+import { MS, US } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /**

@@ -3,7 +3,7 @@ import { FAULTS } from '../../../main/hw/vcap1/faultCatalogue.js'
 import { FaultInjector, type FaultRequest } from '../../../main/hw/vcap1/faultInjector.js'
 import { STATUS_RECEIVED_MASTER_ABORT } from '../../../main/hw/vcap1/pci.js'
 import { DESC_CTRL, DESC_WB, ERR, INT } from '../../../main/hw/vcap1/registers.js'
-import { MS, SECOND, US } from '../../../main/sim/time.js'
+import { MS, SECOND, US } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 import { Vcap1Stream } from '../../helpers/vcap1Stream.js'
 

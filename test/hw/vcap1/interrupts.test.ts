@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { IOC_HOLDOFF_NS, IRQ_ASSERT_DELAY_NS } from '../../../main/hw/vcap1/interruptBlock.js'
 import { INT } from '../../../main/hw/vcap1/registers.js'
-import { MS, US } from '../../../main/sim/time.js'
+import { MS, US } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /**

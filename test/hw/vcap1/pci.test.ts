@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CMD_BUS_MASTER, CMD_INTX_DISABLE, CMD_MEMORY_SPACE, PCI_COMMAND, PCI_MSI, PCI_STATUS, STATUS_RECEIVED_MASTER_ABORT } from '../../../main/hw/vcap1/pci.js'
-import { MS } from '../../../main/sim/time.js'
+import { MS } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /** VCAP-1's PCI function as StreamClassReadWriteConfig sees it (vcap1.md 7.1). */

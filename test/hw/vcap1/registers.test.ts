@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BAR0_SIZE, ERR, INT, REGISTERS, REGISTER_AT, bitsOf, type Access, type RegisterSpec } from '../../../main/hw/vcap1/registers.js'
 import { RESET_TIME_NS } from '../../../main/hw/vcap1/vcap1.js'
-import { MS, US } from '../../../main/sim/time.js'
+import { MS, US } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /**

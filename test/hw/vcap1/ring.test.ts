@@ -3,7 +3,7 @@ import type { Allocation } from '../../../main/hw/physicalMemory.js'
 import { DESC_CTRL, DESC_WB, DESCRIPTOR, ERR, INT } from '../../../main/hw/vcap1/registers.js'
 import { decodeStamps } from '../../../main/hw/vcap1/stamps.js'
 import { FETCH_LATENCY_NS } from '../../../main/hw/vcap1/videoChannel.js'
-import { MS, US } from '../../../main/sim/time.js'
+import { MS, US } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /**

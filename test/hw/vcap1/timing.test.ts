@@ -3,7 +3,7 @@ import type { Allocation } from '../../../main/hw/physicalMemory.js'
 import { DESC_CTRL, DESC_WB, INT } from '../../../main/hw/vcap1/registers.js'
 import { IRQ_ASSERT_DELAY_NS } from '../../../main/hw/vcap1/interruptBlock.js'
 import { WRITEBACK_LATENCY_NS } from '../../../main/hw/vcap1/videoChannel.js'
-import { MS, US } from '../../../main/sim/time.js'
+import { MS, US } from '../../../main/contract/time.js'
 import { Vcap1Rig } from '../../helpers/vcap1Rig.js'
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { durationSpec, formatTime, parseTime, timeInputText } from '../../../renderer/panels/timeText.js'
+import { durationSpec, formatTime, parseTime, timeInputText } from '../../main/contract/time.js'
 
 describe('parseTime', () => {
   it('reads the units people type, as the command line does', () => {
