@@ -2,7 +2,7 @@
 // it runs in the shell (`window.workbench`), and, when it asks, the MessagePort over which it talks
 // to the backend. contextBridge cannot carry a MessagePort, so the port is posted to the window.
 import { contextBridge, ipcRenderer } from 'electron'
-import { IPC, PORT_MESSAGE, PORT_REQUEST, type WorkbenchBridge } from './api'
+import { IPC, PORT_MESSAGE, PORT_REQUEST, type WorkbenchBridge } from '../main/contract/shellBridge'
 
 // The version comes from main as an argument of the preload (webPreferences.additionalArguments).
 const versionArg = process.argv.find((a) => a.startsWith('--workbench-version='))

@@ -9,5 +9,5 @@ declare module '*.vue' {
 
 // window.workbench, set by preload/index.ts inside Electron; absent when the page is opened any other way.
 interface Window {
-  workbench?: import('../preload/api').WorkbenchBridge
+  workbench?: import('../main/contract/shellBridge').WorkbenchBridge
 }

@@ -1,14 +1,11 @@
 import { MessageChannelMain, type IpcMain, type IpcMainInvokeEvent } from 'electron'
 import type { BackendApi } from '../contract/api.js'
 import { serveBackend } from '../contract/rpc.js'
+import { IPC } from '../contract/shellBridge.js'
 import type { WorkbenchBackend } from '../host/backend/backend.js'
 import type { Connections } from './connections.js'
 import type { OwnOrigin } from './origin.js'
 import { mainPortChannel } from './portChannel.js'
-
-/** The IPC channels (the same strings as preload/api.ts `IPC`; main never imports preload code). */
-export const IPC_CONNECT = 'workbench:connect'
-export const IPC_PORT = 'workbench:port'
 
 /** Checklist item 17: only the top frame of our own page may call; anything else is refused with an error. */
 export function assertTrustedSender(event: IpcMainInvokeEvent, origin: OwnOrigin): void {
@@ -32,7 +29,7 @@ export interface PortServiceOptions {
  * the page). A reloaded page asks again and gets a new channel; the old one closes with its page.
  */
 export function registerPortService(ipcMain: IpcMain, options: PortServiceOptions): void {
-  ipcMain.handle(IPC_CONNECT, (event) => {
+  ipcMain.handle(IPC.connect, (event) => {
     assertTrustedSender(event, options.origin)
     const frame = event.senderFrame!
     const { port1, port2 } = new MessageChannelMain()
@@ -49,7 +46,7 @@ export function registerPortService(ipcMain: IpcMain, options: PortServiceOption
     }
     port1.on('close', close)
     event.sender.once('destroyed', close)
-    frame.postMessage(IPC_PORT, null, [port2])
+    frame.postMessage(IPC.port, null, [port2])
     return true
   })
 }

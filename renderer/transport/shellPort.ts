@@ -1,4 +1,4 @@
-import { PORT_MESSAGE, PORT_REQUEST } from '../../preload/api'
+import { PORT_MESSAGE, PORT_REQUEST } from '../../main/contract/shellBridge'
 
 /**
  * Asks the preload for the MessagePort the Electron shell made for this page and waits for it. The

@@ -1,5 +1,8 @@
-// What the preload gives the page, shared by preload/index.ts and renderer/transport/ (types and
-// constants only: the page imports this file too).
+/**
+ * What the Electron shell gives the page, shared by the preload (preload/index.ts), main/electron and
+ * the page's transport (renderer/transport): the shape of `window.workbench`, the window message
+ * names and the IPC channel names. Types and constants only.
+ */
 
 /** `window.workbench` inside Electron; absent in a browser. Everything else goes over the port. */
 export interface WorkbenchBridge {
@@ -15,9 +18,8 @@ export const PORT_REQUEST = 'workbench:port-request'
 export const PORT_MESSAGE = 'workbench:port'
 
 /**
- * IPC channel names between the preload and main/electron (which repeats the strings so that main
- * never imports preload code): the preload asks for a connection, main answers on `port` with the
- * MessagePort and the version.
+ * IPC channel names between the preload and main/electron: the preload asks for a connection, main
+ * answers on `port` with the MessagePort.
  */
 export const IPC = {
   connect: 'workbench:connect',
