@@ -6,6 +6,7 @@
  */
 import type { RunDiff, RunReport, SourceLocation, SwapResult } from './report.js'
 import type { TraceColumns, TraceSchema } from './trace.js'
+import type { CommandId } from './commands.js'
 
 /** How saved code reaches a run: swapped into the running session, or a new run from t = 0 diffed with the last. */
 export type ReloadMode = 'swap' | 'replay'
@@ -413,17 +414,11 @@ export interface RunEnded {
 /** Panels the View menu shows or hides. */
 export type ViewPanel = 'files' | 'timeline' | 'problems' | 'inspectors' | 'preview' | 'faults'
 
-/** An application menu item the user chose (Electron's menu); the page does what it says. */
-export type MenuCommand =
-  | { command: 'new-from-template' }
-  | { command: 'open' }
-  | { command: 'open-recent'; root: string }
-  | { command: 'save' }
-  | { command: 'save-as' }
-  | { command: 'run' }
-  | { command: 'pause' }
-  | { command: 'stop' }
-  | { command: 'toggle-panel'; panel: ViewPanel }
+/**
+ * An application menu item the user chose (Electron's menu); the page does what it says. Most are the
+ * page's own commands (commands.ts); two exist only in the menu: a recent project and a panel toggle.
+ */
+export type MenuCommand = { command: CommandId } | { command: 'open-recent'; root: string } | { command: 'toggle-panel'; panel: ViewPanel }
 
 // --------------------------------------------------------------------------------------- the API
 

@@ -1,5 +1,6 @@
 import type { BaseWindow, MenuItemConstructorOptions } from 'electron'
 import type { MenuCommand, ViewPanel } from '../contract/api.js'
+import { COMMANDS, chordAccelerator, type MenuName } from '../contract/commands.js'
 
 export interface MenuOptions {
   recent: readonly string[]
@@ -22,7 +23,7 @@ const PANELS: [ViewPanel, string][] = [
 /**
  * The application menu. Its items do nothing in the main process: each becomes a `menu` event to
  * the page, which owns the editor buffers and the run, so the menu, the keyboard and the page's
- * own buttons take one path. The accelerators are the page's shortcuts (Ctrl+S, Ctrl+Enter).
+ * own buttons take one path. Items and accelerators come from the command table (commands.ts).
  */
 export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
@@ -30,29 +31,22 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
     ...(accelerator === undefined ? {} : { accelerator }),
     click: (_item, window) => options.send(command, window),
   })
+  const commands = (menu: MenuName): MenuItemConstructorOptions[] =>
+    COMMANDS.filter((c) => c.menu === menu).map((c) => item(c.title, { command: c.id }, c.chord === null ? undefined : chordAccelerator(c.chord)))
   const recent: MenuItemConstructorOptions[] =
     options.recent.length === 0 ? [{ label: 'No Recent Projects', enabled: false }] : options.recent.map((root) => item(root, { command: 'open-recent', root }))
   const mac = options.platform === 'darwin'
+  const file = commands('File')
+  // Open Recent sits after Open…, as desktop applications put it.
+  const afterOpen = file.findIndex((i) => i.label === 'Open…') + 1
   return [
     ...(mac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
     {
       label: '&File',
-      submenu: [
-        item('New from Template…', { command: 'new-from-template' }, 'CmdOrCtrl+N'),
-        item('Open…', { command: 'open' }, 'CmdOrCtrl+O'),
-        { label: 'Open Recent', submenu: recent },
-        { type: 'separator' },
-        item('Save', { command: 'save' }, 'CmdOrCtrl+S'),
-        item('Save As…', { command: 'save-as' }, 'CmdOrCtrl+Shift+S'),
-        { type: 'separator' },
-        mac ? { role: 'close' } : { role: 'quit' },
-      ],
+      submenu: [...file.slice(0, afterOpen), { label: 'Open Recent', submenu: recent }, ...file.slice(afterOpen), { type: 'separator' }, mac ? { role: 'close' } : { role: 'quit' }],
     },
     { role: 'editMenu' },
-    {
-      label: '&Run',
-      submenu: [item('Run', { command: 'run' }, 'CmdOrCtrl+Enter'), item('Pause', { command: 'pause' }, 'F6'), item('Stop', { command: 'stop' }, 'Shift+F5')],
-    },
+    { label: '&Run', submenu: commands('Run') },
     {
       label: '&View',
       submenu: [

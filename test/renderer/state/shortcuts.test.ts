@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { COMMANDS, chordAccelerator, commandInfo } from '../../../main/contract/commands.js'
 import { SHORTCUTS, chordText, matchShortcut, shortcutText, type KeyInput } from '../../../renderer/state/shortcuts.js'
 
 const key = (key: string, mods: Partial<KeyInput> = {}): KeyInput => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods })
@@ -24,6 +25,16 @@ describe('keyboard shortcuts', () => {
     const chords = SHORTCUTS.map((s) => chordText(s.chord))
     expect(new Set(chords).size).toBe(chords.length)
     for (const reserved of ['Ctrl+N', 'Ctrl+W', 'Ctrl+T', 'Ctrl+Tab', 'Ctrl+Shift+T']) expect(chords).not.toContain(reserved)
+  })
+
+  it('gives the Electron menu the same keys as the page (one command table)', () => {
+    for (const c of COMMANDS) {
+      if (c.chord === null) continue
+      const shortcut = SHORTCUTS.find((s) => s.command === c.id)
+      expect(shortcut?.chord).toEqual(c.chord)
+      expect(chordAccelerator(c.chord).replace('CmdOrCtrl', 'Ctrl')).toBe(chordText(c.chord))
+    }
+    expect(chordAccelerator(commandInfo('newProject').chord!)).toBe('CmdOrCtrl+Alt+N')
   })
 
   it('writes chords as people read them', () => {
