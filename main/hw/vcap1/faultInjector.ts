@@ -1,9 +1,7 @@
 import type { Kernel } from '../../sim/kernel.js'
 import type { Rng } from '../../sim/rng.js'
-import { MS, SECOND, US } from '../../contract/time.js'
-import { Neighbour } from '../neighbour.js'
 import { FAULT_BY_ID, FAULTS, type FaultSpec } from './faultCatalogue.js'
-import { CMD_BUS_MASTER } from './pci.js'
+import { FAULT_HANDLERS, type FaultState } from './faultHandlers.js'
 import { INT, REGISTER_BY_NAME } from './registers.js'
 import type { FrameFault } from './videoChannel.js'
 import type { Vcap1Card } from './vcap1.js'
@@ -61,9 +59,7 @@ export class FaultInjector {
   private readonly watches: AccessWatch[] = []
   /** Firings per fault id (for tests and the report). */
   readonly fired = new Map<string, number>()
-  private neighbour: Neighbour | null = null
-  private raceUntil = -1
-  private stormEvent = false
+  private readonly state: FaultState = { neighbour: null, raceUntil: -1, stormEvent: false }
 
   constructor(
     private readonly card: Vcap1Card,
@@ -109,7 +105,7 @@ export class FaultInjector {
   /** The ISR read INT_STATUS or INT_PENDING (the race amplifier's cue). */
   onStatusRead(): void {
     const k = this.kernel
-    if (k.now() > this.raceUntil) return
+    if (k.now() > this.state.raceUntil) return
     const irq = this.card.irq
     // Only events the card raises in normal operation: a fake error would be a different fault.
     const enabled = (irq.enable & RACE_EVENTS) >>> 0
@@ -162,192 +158,24 @@ export class FaultInjector {
   }
 
   private apply(spec: FaultSpec, request: FaultRequest): void {
-    const card = this.card
+    const handler = FAULT_HANDLERS[spec.id]
+    if (handler === undefined) throw new Error(`fault ${spec.id} is in the catalogue but not implemented`)
     const k = this.kernel
     const now = k.now()
-    const value = request.value ?? spec.value?.default ?? 0
-    const channel = request.scope === 'audio' ? 'audio' : 'video'
-    const later = (ns: number, fn: () => void): void => {
-      k.scheduleHw(now + ns, fn, null)
-    }
-    const until = (fn: () => void): void => {
-      if (request.duration !== undefined) later(request.duration, fn)
-    }
-    switch (spec.id) {
-      case 'dma-write-abort':
-        card.port.abortNextWrite = channel
-        this.fire(spec.id, `the next ${channel} data write master-aborts`)
-        if (value === 1) card.raiseFatal()
-        return
-      case 'desc-fetch-abort':
-        card.port.abortNextFetch = channel
-        this.fire(spec.id, `the next ${channel} descriptor fetch master-aborts`)
-        return
-      case 'bus-master-disable':
-        card.pci.command = card.pci.command & ~CMD_BUS_MASTER
-        this.fire(spec.id, 'Bus Master Enable cleared in the PCI Command register')
-        return
-      case 'spurious-interrupt':
-        this.fire(spec.id, 'INTA# pulsed with nothing pending')
-        card.irq.pulse(2 * US)
-        return
-      case 'neighbour-interrupt':
-        this.neighbour ??= new Neighbour(card.machine)
-        this.fire(spec.id, 'the neighbour device asserts the shared line')
-        this.neighbour.raise()
-        return
-      case 'stuck-status-bit': {
-        const bits = (value || INT.VID_IOC) >>> 0
-        card.irq.stuckBits = (card.irq.stuckBits | bits) >>> 0
-        this.fire(spec.id, `INT_STATUS 0x${bits.toString(16)} ignores W1C`)
-        card.irq.raise(bits)
-        until(() => {
-          card.irq.stuckBits = (card.irq.stuckBits & ~bits) >>> 0
-          card.faultEvent(spec.id, 'ended')
-        })
-        return
-      }
-      case 'interrupt-storm': {
-        const period = Math.max(1, value) * US
-        const end = now + (request.duration ?? 10 * MS)
-        this.fire(spec.id, `VID_IOC every ${value} µs until ${Math.round(end / US)} µs`)
-        if (this.stormEvent) return
-        this.stormEvent = true
-        const tick = (): void => {
-          if (k.now() >= end || card.removed) {
-            this.stormEvent = false
-            return
-          }
-          card.irq.raise(INT.VID_IOC)
-          k.scheduleHw(k.now() + period, tick, null)
-        }
-        tick()
-        return
-      }
-      case 'lost-interrupt':
-        card.irq.lostAssertions += request.count ?? 1
-        this.fire(spec.id, `the next ${request.count ?? 1} assertion(s) are lost`)
-        return
-      case 'late-interrupt': {
-        const interval = (card.regs.get(REGISTER_BY_NAME.get('VID_INTERVAL')!.offset) * 100) || 33 * MS
-        card.irq.lateAssertions += request.count ?? 1
-        card.irq.lateDelayNs = value * interval
-        this.fire(spec.id, `the next ${request.count ?? 1} assertion(s) come ${value} frame(s) late`)
-        return
-      }
-      case 'slow-dma':
-        card.video.slowFactor = Math.max(1, value)
-        this.fire(spec.id, `bandwidth divided by ${value}`)
-        until(() => {
-          card.video.slowFactor = 1
-          card.faultEvent(spec.id, 'ended')
-        })
-        return
-      case 'dma-timeout':
-        this.fire(spec.id, value > 0 ? `the engine stops; DMA_TIMEOUT in ${value} ms` : 'the engine stops silently')
-        card.video.freeze()
-        if (value > 0) later(value * MS, () => card.video.timeout())
-        return
-      case 'halt-never-arrives':
-        card.video.hangOnStop = true
-        this.fire(spec.id, 'the next stop will never reach HALTED')
-        until(() => (card.video.hangOnStop = false))
-        return
-      case 'reset-stuck':
-        card.resetStuck = true
-        this.fire(spec.id, 'RESET_BUSY stays set')
-        until(() => (card.resetStuck = false))
-        return
-      case 'signal-loss':
-        card.signalLock = false
-        card.video.signalLost = true
-        this.fire(spec.id, 'video signal lost')
-        card.irq.raise(INT.SIGNAL_CHANGE)
-        until(() => {
-          card.signalLock = true
-          card.video.signalLost = false
-          card.faultEvent(spec.id, 'signal regained')
-          card.irq.raise(INT.SIGNAL_CHANGE)
-        })
-        return
-      case 'signal-change':
-        card.signal.width = card.signal.width === 1920 ? 1280 : 1920
-        card.signal.height = card.signal.height === 1080 ? 720 : 1080
-        card.signal.interval = card.signal.interval === 166_833 ? 333_667 : 166_833
-        this.fire(spec.id, `input timing now ${card.signal.width}x${card.signal.height}, interval ${card.signal.interval}`)
-        card.irq.raise(INT.SIGNAL_CHANGE)
-        return
-      case 'timestamp-jump':
-        card.ts.jump(-Math.round((value * MS) / 100))
-        this.fire(spec.id, `timestamp jumps back ${value} ms`)
-        return
-      case 'timestamp-freeze':
-        card.ts.freeze(now)
-        this.fire(spec.id, 'timestamp counter frozen')
-        later(request.duration ?? 100 * MS, () => {
-          card.ts.thaw(k.now())
-          card.faultEvent(spec.id, 'ended')
-        })
-        return
-      case 'timestamp-wrap':
-        card.ts.nearWrap(now, Math.round((value * SECOND) / 100))
-        this.fire(spec.id, `the 64-bit timestamp wraps in ${value} s`)
-        return
-      case 'timestamp-drift':
-        card.ts.setDrift(now, value)
-        this.fire(spec.id, `timestamp drift ${value} ppm`)
-        until(() => card.ts.setDrift(k.now(), 0))
-        return
-      case 'sequence-wrap': {
-        const start = (0x1_0000_0000 - Math.max(1, value)) >>> 0
-        if (card.video.running) card.video.frameCount = start
-        else card.video.frameCountStart = start
-        card.video.sourceFrames = start
-        this.fire(spec.id, `VID_FRAME_CNT continues from 0x${start.toString(16)}`)
-        return
-      }
-      case 'torn-timestamp':
-        card.tornTimestamp = true
-        this.fire(spec.id, 'TS_LO no longer latches TS_HI')
-        until(() => (card.tornTimestamp = false))
-        return
-      case 'read-to-clear':
-        card.irq.readToClear = true
-        this.fire(spec.id, 'INT_STATUS is read-to-clear')
-        until(() => (card.irq.readToClear = false))
-        return
-      case 'surprise-removal':
-        this.fire(spec.id, 'the card is gone')
-        card.surpriseRemove()
-        card.onSurpriseRemoval?.()
-        return
-      case 'power-context-loss':
-        card.contextLossOnPowerDown = true
-        this.fire(spec.id, 'leaving D0 will clear every register')
-        until(() => (card.contextLossOnPowerDown = false))
-        return
-      case 'audio-overrun': {
-        const frames = Math.round((value * 48_000) / 1000)
-        this.fire(spec.id, `${frames} sample frames lost`)
-        card.audio.loseSamples(frames)
-        return
-      }
-      case 'audio-drift':
-        card.audio.setDrift(value)
-        this.fire(spec.id, `audio clock drift ${value} ppm`)
-        until(() => card.audio.setDrift(0))
-        return
-      case 'audio-jitter':
-        card.audio.positionJitter = value
-        this.fire(spec.id, `AUD_POSITION jitter ±${value} bursts`)
-        until(() => (card.audio.positionJitter = 0))
-        return
-      case 'race-amplifier':
-        this.raceUntil = request.duration !== undefined ? now + request.duration : Infinity
-        card.faultEvent(spec.id, 'armed')
-        return
-      default:
-        throw new Error(`fault ${spec.id} is in the catalogue but not implemented`)
-    }
+    handler({
+      id: spec.id,
+      card: this.card,
+      kernel: k,
+      state: this.state,
+      request,
+      value: request.value ?? spec.value?.default ?? 0,
+      channel: request.scope === 'audio' ? 'audio' : 'video',
+      now,
+      fire: (detail) => this.fire(spec.id, detail),
+      later: (ns, fn) => void k.scheduleHw(now + ns, fn, null),
+      until: (fn) => {
+        if (request.duration !== undefined) k.scheduleHw(now + request.duration, fn, null)
+      },
+    })
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FAULTS } from '../../../main/hw/vcap1/faultCatalogue.js'
+import { FAULT_HANDLERS } from '../../../main/hw/vcap1/faultHandlers.js'
 import { FaultInjector, type FaultRequest } from '../../../main/hw/vcap1/faultInjector.js'
 import { STATUS_RECEIVED_MASTER_ABORT } from '../../../main/hw/vcap1/pci.js'
 import { DESC_CTRL, DESC_WB, ERR, INT } from '../../../main/hw/vcap1/registers.js'
@@ -675,6 +676,10 @@ describe('VCAP-1 faults: the catalogue', () => {
       expect(f.device.length, f.id).toBeGreaterThan(10)
       expect(f.driver.length, f.id).toBeGreaterThan(10)
     }
+  })
+
+  it('every fault that is not a frame fault has a handler in the table, and every handler is a catalogue fault', () => {
+    expect(Object.keys(FAULT_HANDLERS).sort()).toEqual(FAULTS.filter((f) => f.kind !== 'frame').map((f) => f.id).sort())
   })
 
   it('an unknown fault or register is refused with a message', () => {
