@@ -3,33 +3,26 @@ import type { Srb } from '../classdriver/srb.js'
 import { SrbState, type StreamHeader } from '../classdriver/srb.js'
 import type { StreamInstance } from '../classdriver/stream.js'
 import * as ks from '../classdriver/wdk/ks.js'
-import { NT_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_NO_DATA_DETECTED, STATUS_NOT_FOUND, STATUS_NOT_IMPLEMENTED, STATUS_SUCCESS, ntStatusName } from '../classdriver/wdk/ntstatus.js'
+import { STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_NOT_FOUND, STATUS_SUCCESS, ntStatusName } from '../classdriver/wdk/ntstatus.js'
 import { STRUCT_SIZES } from '../classdriver/wdk/sizes.js'
 import {
-  SRB_CLOSE_MASTER_CLOCK,
   SRB_GET_DEVICE_PROPERTY,
   SRB_GET_STREAM_PROPERTY,
-  SRB_GET_STREAM_STATE,
-  SRB_INDICATE_MASTER_CLOCK,
-  SRB_OPEN_MASTER_CLOCK,
-  SRB_PROPOSE_DATA_FORMAT,
   SRB_READ_DATA,
-  SRB_SET_DATA_FORMAT,
   SRB_SET_DEVICE_PROPERTY,
   SRB_SET_STREAM_PROPERTY,
-  SRB_WRITE_DATA,
-  isDeviceCommand,
 } from '../classdriver/wdk/srbCommands.js'
 import type { HW_STREAM_INFORMATION, STREAM_PROPERTY_DESCRIPTOR } from '../classdriver/wdk/strminiTypes.js'
 import type { PhysicalMemory } from '../hw/physicalMemory.js'
 import type { Kernel } from '../sim/kernel.js'
 import { parseDuration } from '../contract/time.js'
-import { clientRange, describeFormat, formatFromRange, bufferSizeFor, streamKind } from './formats.js'
+import { clientRange, describeFormat, bufferSizeFor, streamKind } from './formats.js'
 import { FrameTracker, type FrameContentChecker, type FrameCounts } from './frames.js'
 import { GraphClock } from './graphClock.js'
-import { KSSTATE_BY_NAME, commandCode, resolveId, resolveSetName, statusCode } from './scenario/names.js'
+import { resolveId, resolveSetName, statusCode } from './scenario/names.js'
 import type { Scenario, ScenarioFormat, Step, StepOf, StreamSelector } from './scenario/schema.js'
 import { MAX_CLIENT_BUFFER_BYTES } from './scenario/limits.js'
+import { STEPS, type StepHandler } from './steps.js'
 
 /** What the hardware side offers the scenario (fault injection), per card. */
 export interface HardwareControl {
@@ -55,7 +48,7 @@ export interface ClientOutcome {
   reason: string | null
 }
 
-interface ClientStream {
+export interface ClientStream {
   number: number
   instance: StreamInstance
   kind: 'video' | 'audio' | 'other'
@@ -70,15 +63,23 @@ interface ClientStream {
   ownClock: number
 }
 
-type Resume = (value?: unknown) => void
+export type Resume = (value?: unknown) => void
 /** A suspension of the scenario program: starts something asynchronous and calls resume when done. */
-type Suspend = (resume: Resume) => void
+export type Suspend = (resume: Resume) => void
 
 /** Thrown inside the program to end the scenario with a failed step. */
 class StepFailure extends Error {}
 
 /** The scenario asks for something the driver does not have: not the driver's fault. */
 class Unsupported extends StepFailure {}
+
+/** What the step handlers (steps.ts) use of the client: its device, streams, and helpers. */
+export type StepRunner = Pick<
+  KsClient,
+  | 'abortedFrames' | 'await' | 'checkBufferBytes' | 'checkStatus' | 'device' | 'events' | 'fail' | 'filterOpen' | 'graphClock' | 'hardware' | 'kernel'
+  | 'onDataDone' | 'openStream' | 'property' | 'queryDroppedFrames' | 'rangeFor' | 'setGraphState' | 'stream' | 'streams' | 'submitRead'
+  | 'systemClockHandle' | 'takeBuffers' | 'waitFrames'
+>
 
 /**
  * The emulated application: a KS client that drives the device through a scenario (product-spec
@@ -93,11 +94,11 @@ export class KsClient {
   outcome: ClientOutcome = { completed: false, step: null, reason: null }
   finished = false
   /** Events the client enabled, by scenario name. */
-  private readonly events = new Map<string, number>()
+  readonly events = new Map<string, number>()
   readonly eventCounts = new Map<number, number>()
-  private systemClockHandle = 0
+  systemClockHandle = 0
   /** Streams opened on the filter; the filter is open while this is above 0. */
-  private filterOpen = 0
+  filterOpen = 0
   private program: Generator<Suspend, void, unknown> | null = null
   private currentStep: { label: string; op: string; start: number; name: number; open: boolean } | null = null
   private readonly track: number
@@ -111,10 +112,10 @@ export class KsClient {
   onDelivered: ((stream: number, kind: 'video' | 'audio' | 'other', header: StreamHeader, tracker: FrameTracker) => void) | null = null
 
   constructor(
-    private readonly kernel: Kernel,
+    readonly kernel: Kernel,
     private readonly memory: PhysicalMemory,
-    private readonly device: StreamClassDevice,
-    private readonly hardware: HardwareControl,
+    readonly device: StreamClassDevice,
+    readonly hardware: HardwareControl,
   ) {
     this.graphClock = new GraphClock(kernel)
     const t = kernel.trace
@@ -163,7 +164,7 @@ export class KsClient {
   private readonly kinds = new Map<number, 'video' | 'audio' | 'other'>()
 
   /** Video frames the card has cut short at stops so far (0 for other streams, or without a card). */
-  private abortedFrames(s: ClientStream): number {
+  abortedFrames(s: ClientStream): number {
     return s.kind === 'video' && this.hardware.abortedFrames !== undefined ? this.hardware.abortedFrames() : 0
   }
 
@@ -259,11 +260,11 @@ export class KsClient {
     this.kernel.trace.slice(this.track, s.start, now - s.start, s.name, 0)
   }
 
-  private fail(message: string): never {
+  fail(message: string): never {
     throw new StepFailure(message)
   }
 
-  private checkStatus(status: number, expect: string | undefined, what: string, ok: (s: number) => boolean = (s) => s === STATUS_SUCCESS): void {
+  checkStatus(status: number, expect: string | undefined, what: string, ok: (s: number) => boolean = (s) => s === STATUS_SUCCESS): void {
     if (expect !== undefined) {
       const want = statusCode(expect)!
       if (status !== want) this.fail(`${what} returned ${ntStatusName(status)}, expected ${expect}`)
@@ -273,201 +274,15 @@ export class KsClient {
   }
 
   /** Waits for one callback-style operation. */
-  private *await<T>(start: (done: (value: T) => void) => void): Generator<Suspend, T, unknown> {
+  *await<T>(start: (done: (value: T) => void) => void): Generator<Suspend, T, unknown> {
     return (yield start as Suspend) as T
   }
 
-  private *execute(step: Step): Generator<Suspend, void, unknown> {
-    const d = this.device
-    switch (step.op) {
-      case 'start-device': {
-        const status = yield* this.await<number>((done) => d.start(done))
-        return this.checkStatus(status, undefined, 'start-device (PnP start)')
-      }
-      case 'stop-device': {
-        for (const s of this.streams.values()) s.pumping = false
-        const status = yield* this.await<number>((done) => d.stop(done))
-        return this.checkStatus(status, undefined, 'stop-device (SRB_UNINITIALIZE_DEVICE)')
-      }
-      case 'surprise-removal': {
-        for (const s of this.streams.values()) s.pumping = false
-        yield* this.await<number>((done) => d.surpriseRemove(done))
-        return
-      }
-      case 'page-out': {
-        const status = yield* this.await<number>((done) => d.pageOut(done))
-        return this.checkStatus(status, undefined, 'page-out (SRB_PAGING_OUT_DRIVER)', succeededOrNotImplemented)
-      }
-      case 'power': {
-        const state = { D0: 1, D1: 2, D2: 3, D3: 4 }[step.state]
-        const status = yield* this.await<number>((done) => d.changePower(state, done))
-        return this.checkStatus(status, undefined, `power ${step.state}`, succeededOrNotImplemented)
-      }
-      case 'open-stream':
-        return yield* this.openStream(step)
-      case 'close-stream': {
-        const s = this.stream(step.stream)
-        s.pumping = false
-        const abortedBefore = this.abortedFrames(s)
-        const status = yield* this.await<number>((done) => d.closeStream(s.instance, done))
-        // A close in RUN stops the stream too: a frame it cuts short is not a drop either.
-        s.tracker.noteStopped(this.abortedFrames(s) - abortedBefore)
-        this.streams.delete(s.number)
-        this.checkStatus(status, undefined, `close-stream ${s.number}`)
-        if (--this.filterOpen === 0) yield* this.await<void>((done) => d.closeFilter(() => done()))
-        return
-      }
-      case 'indicate-master-clock': {
-        const s = this.stream(step.stream)
-        let handle = 0
-        const clock = step.clock ?? 'system'
-        if (clock === 'system') {
-          if (this.systemClockHandle === 0) this.systemClockHandle = d.clocks.register(this.graphClock)
-          handle = this.systemClockHandle
-        } else if (clock !== 'none') {
-          const master = this.stream(clock.stream)
-          if (master.ownClock === 0) this.fail(`stream ${master.number} is not a master clock (open-master-clock first)`)
-          handle = master.ownClock
-        }
-        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_INDICATE_MASTER_CLOCK, { MasterClockHandle: handle }, done))
-        if (srb._Status === STATUS_SUCCESS) {
-          if (s.instance.indicatedClock && s.instance.indicatedClock !== handle) s.instance.withdrawnClocks.add(s.instance.indicatedClock)
-          s.instance.indicatedClock = handle
-        }
-        return this.checkStatus(srb._Status, undefined, 'indicate-master-clock', succeededOrNotImplemented)
-      }
-      case 'open-master-clock': {
-        const s = this.stream(step.stream)
-        const handle = d.clocks.register(d.clocks.streamClock(s.instance))
-        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_OPEN_MASTER_CLOCK, { MasterClockHandle: handle }, done))
-        if (srb._Status === STATUS_SUCCESS) s.ownClock = s.instance.ownClock = handle
-        else d.clocks.withdraw(handle)
-        return this.checkStatus(srb._Status, undefined, 'open-master-clock')
-      }
-      case 'close-master-clock': {
-        const s = this.stream(step.stream)
-        const srb = yield* this.await<Srb>((done) => d.send(s.instance, SRB_CLOSE_MASTER_CLOCK, {}, done))
-        if (s.ownClock) d.clocks.withdraw(s.ownClock)
-        s.ownClock = s.instance.ownClock = 0
-        return this.checkStatus(srb._Status, undefined, 'close-master-clock', succeededOrNotImplemented)
-      }
-      case 'set-state': {
-        const s = this.stream(step.stream)
-        const state = KSSTATE_BY_NAME[step.state]
-        if (state === ks.KSSTATE_STOP) s.pumping = false
-        // Leaving RUN, an application asks how many frames were dropped (IAMDroppedFrames).
-        const leavingRun = s.state === ks.KSSTATE_RUN && state !== ks.KSSTATE_RUN
-        if (leavingRun) yield* this.queryDroppedFrames(s)
-        this.setGraphState(s, state)
-        const abortedBefore = this.abortedFrames(s)
-        const srb = yield* this.await<Srb>((done) => d.setState(s.instance, state, done))
-        // Frames the card was filling when the stream left RUN (or PAUSE, for a driver that keeps the
-        // card running there): the application's own stop ended them.
-        if (state !== ks.KSSTATE_RUN) s.tracker.noteStopped(this.abortedFrames(s) - abortedBefore)
-        if (srb._Status === STATUS_SUCCESS) {
-          if (state === ks.KSSTATE_STOP && s.state !== ks.KSSTATE_STOP) s.tracker.restart()
-          s.state = state
-        }
-        return this.checkStatus(srb._Status, undefined, `set-state ${step.state} on stream ${s.number}`)
-      }
-      case 'get-state': {
-        const s = this.stream(step.stream)
-        for (let n = step.count ?? 1; n > 0; n--) {
-          const srb = (yield (done) => d.send(s.instance, SRB_GET_STREAM_STATE, { StreamState: 0 }, done)) as Srb
-          const st = srb._Status
-          if (st !== STATUS_SUCCESS && st !== STATUS_NO_DATA_DETECTED) this.fail(`get-state failed with ${ntStatusName(st)}`)
-        }
-        return
-      }
-      case 'read': {
-        const s = this.stream(step.stream)
-        s.pumping = step.continuous ?? false
-        const want = step.buffers - s.inflight.filter((x) => x._Command === SRB_READ_DATA).length
-        const perSrb = step.headersPerSrb ?? 1
-        this.checkBufferBytes('read', step.buffers * perSrb, s)
-        for (let i = 0; i < want; i++) this.submitRead(s, this.takeBuffers(s, perSrb))
-        return
-      }
-      case 'write': {
-        const s = this.stream(step.stream)
-        if (step.bytes !== undefined && step.bytes > s.bufferSize) this.fail(`write of ${step.bytes} bytes: the stream's buffers hold ${s.bufferSize} bytes`)
-        this.checkBufferBytes('write', step.buffers, s)
-        for (let i = 0; i < step.buffers; i++) {
-          const bufs = this.takeBuffers(s, 1)
-          const n = Math.min(step.bytes ?? bufs[0].alloc.size, bufs[0].alloc.size)
-          for (let j = 0; j < n; j++) bufs[0].alloc.bytes[j] = j & 0xff
-          const srb = d.readWrite(s.instance, SRB_WRITE_DATA, bufs, (done) => this.onDataDone(s, done))
-          ;(srb._CommandData.DataBufferArray![0] as StreamHeader)._DataUsed = n
-          s.inflight.push(srb)
-        }
-        return
-      }
-      case 'wait': {
-        const ns = parseDuration(step.duration)
-        yield (resume) => this.kernel.scheduleOs(this.kernel.now() + ns, resume, undefined)
-        return
-      }
-      case 'wait-frames':
-        return yield* this.waitFrames(step)
-      case 'cancel': {
-        const s = this.stream(step.stream)
-        const targets = step.which === 'newest' ? s.inflight.slice(-1) : step.which === 'all' ? [...s.inflight] : s.inflight.slice(0, 1)
-        if (step.which === 'all') s.pumping = false
-        for (const srb of targets) d.cancel(srb)
-        return
-      }
-      case 'get-property':
-        for (let n = step.count ?? 1; n > 0; n--) yield* this.property(step)
-        return
-      case 'set-property':
-        return yield* this.property(step)
-      case 'enable-event': {
-        const owner = step.stream === undefined ? null : this.stream(step.stream).instance
-        const set = resolveSetName(step.set)!
-        const id = resolveId(step.id)!
-        const [status, clientId] = yield* this.await<[number, number]>((done) =>
-          d.events.enable(owner, set, id, { NotificationType: ks.KSEVENTF_EVENT_HANDLE }, (st, cid) => done([st, cid])),
-        )
-        this.checkStatus(status, undefined, `enable-event ${step.set}/${step.id}`)
-        this.events.set(step.name ?? `${step.set}/${step.id}`, clientId)
-        return
-      }
-      case 'disable-event': {
-        const id = this.events.get(step.name)
-        if (id === undefined) this.fail(`no enabled event named '${step.name}'`)
-        yield* this.await<void>((done) => d.events.disable(id, () => done()))
-        this.events.delete(step.name)
-        return
-      }
-      case 'propose-format':
-      case 'set-format': {
-        const s = this.stream(step.stream)
-        const format = formatFromRange(this.rangeFor(step.format, s.instance.info))
-        const command = step.op === 'propose-format' ? SRB_PROPOSE_DATA_FORMAT : SRB_SET_DATA_FORMAT
-        const srb = yield* this.await<Srb>((done) => d.send(s.instance, command, { OpenFormat: format }, done))
-        // A refused proposal is an answer, not a failure; a refused SET is.
-        if (step.op === 'set-format') this.checkStatus(srb._Status, step.expectStatus, `set-format ${describeFormat(format)}`)
-        return
-      }
-      case 'send': {
-        const command = commandCode(step.command)
-        const s = step.stream === undefined ? null : this.stream(step.stream)
-        if (!isDeviceCommand(command) && s === null) this.fail(`${step.command} is a stream command: give 'stream'`)
-        for (let n = step.count ?? 1; n > 0; n--) {
-          const srb = yield* this.await<Srb>((done) => d.send(isDeviceCommand(command) ? null : s!.instance, command, {}, done))
-          if (step.expectStatus !== undefined) this.checkStatus(srb._Status, step.expectStatus, step.command)
-        }
-        return
-      }
-      case 'fault': {
-        const error = this.hardware.injectFault(step)
-        if (error !== null) this.fail(error)
-        return
-      }
-    }
+  private *execute(step: Exclude<Step, StepOf<'repeat'>>): Generator<Suspend, void, unknown> {
+    yield* (STEPS[step.op] as StepHandler<typeof step.op>)(this, step)
   }
 
-  private *openStream(step: StepOf<'open-stream'>): Generator<Suspend, void, unknown> {
+  *openStream(step: StepOf<'open-stream'>): Generator<Suspend, void, unknown> {
     const d = this.device
     if (d.state !== 'started') this.fail('open-stream before start-device')
     const number = this.selectStream(step.stream)
@@ -535,7 +350,7 @@ export class KsClient {
     return true
   }
 
-  private *waitFrames(step: StepOf<'wait-frames'>): Generator<Suspend, void, unknown> {
+  *waitFrames(step: StepOf<'wait-frames'>): Generator<Suspend, void, unknown> {
     const numbers = step.stream === undefined ? [...this.trackers.keys()] : [this.stream(step.stream).number]
     const count = () => numbers.reduce((n, k) => n + (this.trackers.get(k)?.delivered ?? 0), 0)
     const target = count() + step.count
@@ -547,7 +362,7 @@ export class KsClient {
     }
   }
 
-  private *property(step: StepOf<'get-property'> | StepOf<'set-property'>): Generator<Suspend, void, unknown> {
+  *property(step: StepOf<'get-property'> | StepOf<'set-property'>): Generator<Suspend, void, unknown> {
     const d = this.device
     const s = step.stream === undefined ? null : this.stream(step.stream)
     const set = resolveSetName(step.set)!
@@ -581,7 +396,7 @@ export class KsClient {
    * KSPROPERTY_DROPPEDFRAMES_CURRENT, when the stream offers it: the driver's own count of dropped
    * frames, which covers drops no delivered frame reveals (a run where every frame was lost).
    */
-  private *queryDroppedFrames(s: ClientStream): Generator<Suspend, void, unknown> {
+  *queryDroppedFrames(s: ClientStream): Generator<Suspend, void, unknown> {
     const info = s.instance.info
     const sets = (info.StreamPropertiesArray ?? []).slice(0, info.NumStreamPropArrayEntries)
     const setIndex = sets.findIndex((x) => ks.IsEqualGUID(x.Set, ks.PROPSETID_VIDCAP_DROPPEDFRAMES))
@@ -603,7 +418,7 @@ export class KsClient {
   // Streams and buffers
 
   /** The client's range for a scenario format; a range the driver does not have is unsupported. */
-  private rangeFor(format: ScenarioFormat | undefined, info: HW_STREAM_INFORMATION): ks.PKSDATARANGE {
+  rangeFor(format: ScenarioFormat | undefined, info: HW_STREAM_INFORMATION): ks.PKSDATARANGE {
     try {
       return clientRange(format, info)
     } catch (e) {
@@ -623,7 +438,7 @@ export class KsClient {
     return i
   }
 
-  private stream(selector: StreamSelector): ClientStream {
+  stream(selector: StreamSelector): ClientStream {
     const number = typeof selector === 'number' ? selector : [...this.streams.values()].find((s) => s.kind === selector)?.number
     const s = number === undefined ? undefined : this.streams.get(number)
     if (s === undefined) this.fail(`stream ${String(selector)} is not open`)
@@ -631,12 +446,12 @@ export class KsClient {
   }
 
   /** `n` of the stream's buffers in flight at once must fit MAX_CLIENT_BUFFER_BYTES (the stream's buffer size is the driver's). */
-  private checkBufferBytes(op: string, n: number, s: ClientStream): void {
+  checkBufferBytes(op: string, n: number, s: ClientStream): void {
     const bytes = n * s.bufferSize
     if (bytes > MAX_CLIENT_BUFFER_BYTES) this.fail(`${op}: ${n} buffers of ${s.bufferSize} bytes are ${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${MAX_CLIENT_BUFFER_BYTES / 2 ** 20} MiB a stream may have in flight (docs/scenarios.md, Limits)`)
   }
 
-  private takeBuffers(s: ClientStream, n: number): DataBuffer[] {
+  takeBuffers(s: ClientStream, n: number): DataBuffer[] {
     const out: DataBuffer[] = []
     for (let i = 0; i < n; i++) {
       const free = s.pool.pop()
@@ -649,13 +464,13 @@ export class KsClient {
     return out
   }
 
-  private submitRead(s: ClientStream, buffers: DataBuffer[]): void {
+  submitRead(s: ClientStream, buffers: DataBuffer[]): void {
     const srb = this.device.readWrite(s.instance, SRB_READ_DATA, buffers, (done) => this.onDataDone(s, done))
     s.inflight.push(srb)
     this.kernel.trace.counter(this.inflightTrack, this.kernel.now(), this.inflightName, s.inflight.length)
   }
 
-  private onDataDone(s: ClientStream, srb: Srb): void {
+  onDataDone(s: ClientStream, srb: Srb): void {
     const i = s.inflight.indexOf(srb)
     if (i >= 0) s.inflight.splice(i, 1)
     const buffers = srb._buffers as DataBuffer[]
@@ -675,7 +490,7 @@ export class KsClient {
     else s.pool.push(...buffers)
   }
 
-  private setGraphState(s: ClientStream, state: number): void {
+  setGraphState(s: ClientStream, state: number): void {
     const others = [...this.streams.values()].filter((x) => x !== s).map((x) => x.state)
     const states = [...others, state]
     if (states.includes(ks.KSSTATE_RUN)) this.graphClock.run()
@@ -699,7 +514,3 @@ function stepText(step: Step): string {
   return parts.join(' ')
 }
 
-/** Requests a minidriver may leave unimplemented (paging, power, the master clock): both answers are accepted. */
-function succeededOrNotImplemented(status: number): boolean {
-  return NT_SUCCESS(status) || status === STATUS_NOT_IMPLEMENTED
-}
