@@ -1,6 +1,6 @@
 /**
  * testcap: a video capture minidriver that needs no hardware, after the design of the Windows 2000 DDK
- * sample (streamclass.md 8.2). Synchronization is off, so every request arrives at PASSIVE_LEVEL and the
+ * sample (docs/classdriver.md#examples). Synchronization is off, so every request arrives at PASSIVE_LEVEL and the
  * driver serialises itself: a busy flag and list for adapter SRBs, the same per stream for control
  * SRBs, and a spin-lock protected FIFO of reads. A stream timer at twice the frame rate, checked
  * against the master clock's stream time, synthesises colour bars by PIO into the oldest queued read.

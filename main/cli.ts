@@ -1,5 +1,5 @@
 /**
- * mdwb: the Minidriver Workbench command line (product-spec section 5).
+ * mdwb: the Minidriver Workbench command line (`mdwb --help`; README, "Running a driver").
  *
  *   mdwb run <driver.ts> [--scenario <preset|file.json>] [--seed N] [--duration 2s] [--trace out.json]
  *                        [--srb-csv out.csv] [--report out.json] [--fault <spec>]... [--sync on|off]

@@ -19,7 +19,7 @@ import type { HW_STREAM_DESCRIPTOR, STREAM_DATA_INTERSECT_INFO, STREAM_PROPERTY_
 const HEADER = STRUCT_SIZES.HW_STREAM_HEADER
 const INFO = STRUCT_SIZES.HW_STREAM_INFORMATION
 
-/** SRB_GET_STREAM_INFO must fit in StreamDescriptorSize (streamclass.md 10 #10). */
+/** SRB_GET_STREAM_INFO must fit in StreamDescriptorSize (docs/classdriver.md#rule-basis). */
 export function checkStreamInfo(device: StreamClassDevice, srb: Srb, descriptor: HW_STREAM_DESCRIPTOR, size: number, capacity: number): void {
   if (srb._Status !== STATUS_SUCCESS) return
   const h = descriptor.StreamHeader
@@ -46,7 +46,7 @@ export function checkStreamInfo(device: StreamClassDevice, srb: Srb, descriptor:
   }
 }
 
-/** SRB_OPEN_STREAM: the required stream object fields, and the instance limit (10 #11, #12). */
+/** SRB_OPEN_STREAM: the required stream object fields, and the instance limit (docs/classdriver.md#rule-basis). */
 export function checkOpenStream(device: StreamClassDevice, srb: Srb, stream: StreamInstance): void {
   if (srb._Status !== STATUS_SUCCESS) return
   const o = stream.object
@@ -66,7 +66,7 @@ export function checkOpenStream(device: StreamClassDevice, srb: Srb, stream: Str
   }
 }
 
-/** SRB_GET_DATA_INTERSECTION conventions (10 #31). */
+/** SRB_GET_DATA_INTERSECTION conventions (docs/classdriver.md#rule-basis). */
 export function checkIntersection(device: StreamClassDevice, srb: Srb, info: STREAM_DATA_INTERSECT_INFO): void {
   if (srb._Status !== STATUS_SUCCESS) return
   const ref = device.srbRef(srb)
@@ -98,7 +98,7 @@ export function checkIntersection(device: StreamClassDevice, srb: Srb, info: STR
   }
 }
 
-/** Property GET: within PropertyOutputSize and with the size set (10 #32). */
+/** Property GET: within PropertyOutputSize and with the size set (docs/classdriver.md#rule-basis). */
 export function checkProperty(device: StreamClassDevice, srb: Srb, descriptor: STREAM_PROPERTY_DESCRIPTOR): void {
   if (srb._Status !== STATUS_SUCCESS) return
   if (srb._Command !== SRB_GET_STREAM_PROPERTY && srb._Command !== SRB_GET_DEVICE_PROPERTY) return
@@ -111,7 +111,7 @@ export function checkProperty(device: StreamClassDevice, srb: Srb, descriptor: S
   }
 }
 
-/** A completed read or write: sizes, time stamps, frame counters (10 #15, #16, #17). */
+/** A completed read or write: sizes, time stamps, frame counters (docs/classdriver.md#rule-basis). */
 export function checkDataCompletion(device: StreamClassDevice, srb: Srb, stream: StreamInstance): void {
   const headers = srb._CommandData.DataBufferArray as StreamHeader[]
   const ref = device.srbRef(srb)
@@ -152,7 +152,7 @@ export function checkDataCompletion(device: StreamClassDevice, srb: Srb, stream:
   }
 }
 
-/** After CLOSE_STREAM: nothing of the stream may be alive (10 #14). */
+/** After CLOSE_STREAM: nothing of the stream may be alive (docs/classdriver.md#rule-basis). */
 export function checkCloseStream(device: StreamClassDevice, stream: StreamInstance): void {
   const v = device.verifier
   const at = { location: null, callback: null }

@@ -72,7 +72,7 @@ export interface DataBuffer {
   sg: KSSCATTER_GATHER[]
 }
 
-/** Where minidriver code runs, per streamclass.md 1.2. */
+/** Where minidriver code runs, per docs/classdriver.md#contexts. */
 export type CallContext = 'request' | 'entry' | 'high' | 'dispatch' | 'low' | 'event'
 
 export type DeviceState = 'added' | 'starting' | 'started' | 'start-failed' | 'stopping' | 'stopped' | 'removed'
@@ -185,7 +185,7 @@ export class StreamClassDevice implements SrbWatcher {
   // -------------------------------------------------------------------------------------------------
   // Where minidriver code runs
 
-  /** IRQL and lock for minidriver code of a given context (streamclass.md 1.2). */
+  /** IRQL and lock for minidriver code of a given context (docs/classdriver.md#contexts). */
   contextOf(ctx: CallContext): { irql: Irql; lock: KernelLock | null } {
     const sync = this.synchronized
     switch (ctx) {

@@ -59,7 +59,7 @@ export interface DriverOptions {
   forceSync?: boolean
 }
 
-/** Services that, under synchronization, belong at the synchronized level (streamclass.md 5.3). */
+/** Services that, under synchronization, belong at the synchronized level (docs/classdriver.md#service-contexts). */
 const SYNC_SERVICE = true
 
 /**
@@ -130,7 +130,7 @@ export class StreamClassDriver {
 
   /**
    * Every service starts here: it costs CPU time, lets events catch up (a checkpoint), and applies the
-   * context rules of streamclass.md 5.3.
+   * context rules of docs/classdriver.md#service-contexts.
    */
   enter(service: string, syncService = false): void {
     const k = this.kernel

@@ -69,7 +69,7 @@ export interface EventListener {
 }
 
 /**
- * KS events (streamclass.md 4.6): one queue per stream and one for the device, kept even without
+ * KS events (docs/classdriver.md#events): one queue per stream and one for the device, kept even without
  * synchronization. StrMiniEvent accepts or refuses an enable; the minidriver signals and deletes
  * entries through the notification services.
  */

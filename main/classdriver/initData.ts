@@ -28,7 +28,7 @@ const SIZE_FIELDS = ['DeviceExtensionSize', 'PerRequestExtensionSize', 'PerStrea
 const CALLBACKS = ['HwInterrupt', 'HwCancelPacket', 'HwRequestTimeoutHandler'] as const
 
 /**
- * Validates HW_INITIALIZATION_DATA (streamclass.md 2.1, 10 #34) and returns the copy the class driver
+ * Validates HW_INITIALIZATION_DATA (docs/classdriver.md#init-data) and returns the copy the class driver
  * keeps, or null when registration must fail. Problems are verifier findings (init-data-invalid).
  */
 export function validateInitData(data: unknown, verifier: Verifier, settings: ClassDriverSettings): { data: HW_INITIALIZATION_DATA | null; version: number } {

@@ -2,7 +2,7 @@ import type { StormReport } from '../sim/interrupts.js'
 import type { StreamClassDevice } from './device.js'
 
 /**
- * The class driver's wrapper around the minidriver's HwInterrupt (streamclass.md 7). It calls the ISR
+ * The class driver's wrapper around the minidriver's HwInterrupt (docs/classdriver.md#interrupts). It calls the ISR
  * at DIRQL under the interrupt spin lock and judges the answer against what the card is doing: claiming
  * an interrupt the card did not raise steals it from a device sharing the line; refusing one the card
  * did raise leaves the level line asserted, which ends in a storm.

@@ -159,7 +159,7 @@ export class KernelServices {
     this.checkPio(destination, service)
   }
 
-  /** A CPU copy into a data buffer of a stream that declared Pio = FALSE (streamclass.md 10 #30). */
+  /** A CPU copy into a data buffer of a stream that declared Pio = FALSE (docs/classdriver.md#rule-basis). */
   private checkPio(destination: Uint8Array, service: string): void {
     const r = this.driver.machine.memory.resolveView(destination)
     if (r === null) return

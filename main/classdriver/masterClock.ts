@@ -16,7 +16,7 @@ export interface ClockSource {
 const ASYNC_QUERY_LATENCY = 5 * US
 
 /**
- * Master clock handles and the two query services (streamclass.md 4.5). The graph's clock comes from
+ * Master clock handles and the two query services (docs/classdriver.md#master-clock). The graph's clock comes from
  * the client; a stream that receives SRB_OPEN_MASTER_CLOCK becomes a clock read through its
  * StrMiniClock. Handles withdrawn (INDICATE 0, CLOSE_MASTER_CLOCK, close) stay known so later use is
  * reported as stale.

@@ -6,7 +6,7 @@ import { Dispatch, High, Low, LowToHigh, type PHW_PRIORITY_ROUTINE } from './wdk
 const PRIORITY_NAMES = ['High', 'Dispatch', 'Low', 'LowToHigh']
 
 /**
- * StreamClassCallAtNewPriority (streamclass.md 4.3): one pending routine per stream and one for the
+ * StreamClassCallAtNewPriority (docs/classdriver.md#priority): one pending routine per stream and one for the
  * device. High runs synchronized with the ISR and the packet routines; Dispatch at DISPATCH_LEVEL and
  * Low at PASSIVE_LEVEL run unsynchronized; LowToHigh returns from a Low routine to High.
  */

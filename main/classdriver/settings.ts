@@ -1,45 +1,45 @@
 /**
  * Every behaviour of the emulated class driver that the documentation leaves open ([EMU] in
- * streamclass.md) is a setting here, with the default that document recommends, plus the verifier's
+ * docs/classdriver.md) is a setting here, with the default that document recommends, plus the verifier's
  * thresholds. `docs/settings.md` lists them for users.
  */
 export interface ClassDriverSettings {
-  /** TimeoutOriginal given to device SRBs, in seconds (undocumented; streamclass.md 6.1, Appendix C). */
+  /** TimeoutOriginal given to device SRBs, in seconds (undocumented; docs/classdriver.md#timeouts). */
   deviceTimeoutSeconds: number
   /** TimeoutOriginal given to stream control SRBs, in seconds. */
   controlTimeoutSeconds: number
   /** TimeoutOriginal given to data SRBs, in seconds (longer: a paused graph holds reads legitimately). */
   dataTimeoutSeconds: number
-  /** What `Status` holds before the minidriver sets it: a poison value, or STATUS_PENDING as ReactOS does (3.3). */
+  /** What `Status` holds before the minidriver sets it: a poison value, or STATUS_PENDING as ReactOS does (docs/classdriver.md#srb). */
   initialStatus: 'poison' | 'pending'
-  /** Report touches of an SRB after its completion (10 #2: poison freed SRBs). */
+  /** Report touches of an SRB after its completion (docs/classdriver.md#rule-basis: poison freed SRBs). */
   poisonCompletedSrbs: boolean
-  /** Hand each opened stream a zeroed extension; otherwise the previous instance's leftovers (2.1 #8). */
+  /** Hand each opened stream a zeroed extension; otherwise the previous instance's leftovers (docs/classdriver.md#init-data). */
   zeroStreamExtension: boolean
-  /** How BufferAlignment is read: 'auto' takes 2^n - 1 as a mask and 2^n as a byte count (2.1 #12). */
+  /** How BufferAlignment is read: 'auto' takes 2^n - 1 as a mask and 2^n as a byte count (docs/classdriver.md#init-data). */
   bufferAlignment: 'auto' | 'mask' | 'bytes'
-  /** Under synchronization, StrMiniEvent and StrMiniClock run at the synchronized ("High") level (1.2). */
+  /** Under synchronization, StrMiniEvent and StrMiniClock run at the synchronized ("High") level (docs/classdriver.md#contexts). */
   eventAndClockSynchronized: boolean
-  /** StreamClassScheduleTimer on a busy slot replaces the pending timer, or is ignored (4.4, App. C). */
+  /** StreamClassScheduleTimer on a busy slot replaces the pending timer, or is ignored (docs/classdriver.md#timers). */
   timerOnBusySlot: 'replace' | 'ignore'
-  /** StreamClassCallAtNewPriority on a busy slot replaces the pending routine, or is ignored (App. C). */
+  /** StreamClassCallAtNewPriority on a busy slot replaces the pending routine, or is ignored (docs/classdriver.md#priority). */
   priorityOnBusySlot: 'replace' | 'ignore'
-  /** An interrupt while a Dispatch or Low routine runs under synchronization: delivered, or lost (5.1). */
+  /** An interrupt while a Dispatch or Low routine runs under synchronization: delivered, or lost (docs/classdriver.md#interrupts). */
   interruptDuringLowerPriority: 'concurrent' | 'lost'
-  /** Warn when stream-class services are called from a Low/Dispatch routine under synchronization (5.3). */
+  /** Warn when stream-class services are called from a Low/Dispatch routine under synchronization (docs/classdriver.md#service-contexts). */
   warnServicesFromLowerPriority: boolean
-  /** StreamClassAbortOutstandingRequests calls HwCancelPacket for held SRBs before completing them (6.3). */
+  /** StreamClassAbortOutstandingRequests calls HwCancelPacket for held SRBs before completing them (docs/classdriver.md#abort). */
   abortCallsCancel: boolean
-  /** Under synchronization, the class driver cancels reads still held after SET_STREAM_STATE(STOP) (App. C). */
+  /** Under synchronization, the class driver cancels reads still held after SET_STREAM_STATE(STOP) (docs/classdriver.md#stream-states). */
   cancelReadsOnStop: boolean
-  /** Consecutive ISR invocations with the level line still asserted before bug check 0xF2 (7). */
+  /** Consecutive ISR invocations with the level line still asserted before bug check 0xF2 (docs/classdriver.md#interrupts). */
   stormThreshold: number
-  /** A synchronized queue not ready for this long while requests wait is reported as stalled (10 #6). */
+  /** A synchronized queue not ready for this long while requests wait is reported as stalled (docs/classdriver.md#rule-basis). */
   stallReportSeconds: number
-  /** Raised-IRQL budgets (10 #23): at DIRQL and at DISPATCH_LEVEL, in nanoseconds. */
+  /** Raised-IRQL budgets (docs/classdriver.md#rule-basis): at DIRQL and at DISPATCH_LEVEL, in nanoseconds. */
   dirqlBudgetNs: number
   dispatchBudgetNs: number
-  /** StreamDebug: StreamClassDebugPrint prints messages at or below this level (4.8; 0 = Fatal only). */
+  /** StreamDebug: StreamClassDebugPrint prints messages at or below this level (docs/classdriver.md#other-services; 0 = Fatal only). */
   streamDebugLevel: number
   /** Power the device to D3 when the last stream closes (the INF value PowerDownWhenUnopened). */
   powerDownWhenUnopened: boolean

@@ -33,7 +33,7 @@ export interface SrbWatcher {
   extensionOverrun(srb: Srb, field: string, end: number, size: number): void
 }
 
-/** Value of `Status` until the minidriver sets it: "never set" (streamclass.md 10 #3). */
+/** Value of `Status` until the minidriver sets it: "never set" (docs/classdriver.md#rule-basis). */
 export const STATUS_POISON = 0xdeadc0de
 
 /**

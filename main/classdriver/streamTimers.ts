@@ -11,7 +11,7 @@ interface Slot {
 }
 
 /**
- * StreamClassScheduleTimer: one timer per stream and one for the device (streamclass.md 4.4).
+ * StreamClassScheduleTimer: one timer per stream and one for the device (docs/classdriver.md#timers).
  * `(0, null)` cancels; scheduling on a busy slot is a slot-busy warning and replaces (or is ignored,
  * per the timerOnBusySlot setting). A timer routine may reschedule itself: its slot is free once it runs.
  */

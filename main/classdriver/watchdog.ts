@@ -7,7 +7,7 @@ import { KSSTATE_STOP } from './wdk/ks.js'
 import { srbCommandName } from './wdk/srbCommands.js'
 
 /**
- * The class driver's once-a-second watchdog (streamclass.md 6.1): decrements TimeoutCounter of every
+ * The class driver's once-a-second watchdog (docs/classdriver.md#timeouts): decrements TimeoutCounter of every
  * SRB the minidriver holds, calls HwRequestTimeoutHandler when one reaches 0, and notices queues that
  * stay not-ready while requests wait.
  */

@@ -82,8 +82,8 @@ export type StepRunner = Pick<
 >
 
 /**
- * The emulated application: a KS client that drives the device through a scenario (product-spec
- * sections 3 and 4). Steps run one after another in virtual time; each waits for its requests to
+ * The emulated application: a KS client that drives the device through a scenario (docs/scenarios.md).
+ * Steps run one after another in virtual time; each waits for its requests to
  * complete. Reads can be kept in flight continuously, as a capture application does.
  */
 export class KsClient {

@@ -34,7 +34,7 @@ export interface WorkbenchSettings {
   sync?: 'on' | 'off'
   reloadMode: ReloadMode
   speed: Speed
-  /** Class driver settings (the [EMU] choices of streamclass.md). */
+  /** Class driver settings (the [EMU] choices of docs/classdriver.md). */
   settings?: Record<string, number | boolean | string>
 }
 

@@ -1,5 +1,5 @@
 /**
- * What a run produced, as data: the report (product-spec section 5), the findings and bug checks in
+ * What a run produced, as data: the report (`mdwb run --report`; README, "Running a driver"), the findings and bug checks in
  * it, the result of a hot swap and the comparison of two runs. The command line writes these as JSON,
  * the workbench shows them; both sides import them from here.
  */
@@ -13,7 +13,7 @@ export interface SourceLocation {
 
 export type Severity = 'error' | 'warning'
 
-/** One verifier finding (product-spec section 6). */
+/** One verifier finding (docs/verifier-rules.md). */
 export interface Finding {
   rule: string
   severity: Severity

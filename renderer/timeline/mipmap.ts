@@ -4,7 +4,7 @@ import type { LaneListener, SpanLane } from './spanLane.js'
 
 /**
  * Level-of-detail summaries, so that drawing a lane costs in proportion to its pixels, not to its
- * events (the idea of Perfetto's slice and counter mipmaps, engineering-notes.md section 2).
+ * events (the idea of Perfetto's slice and counter mipmaps).
  *
  * Span lanes (slices of one depth, an async row, instants): level k has a bucket size B = 2^k ns. A
  * span at least B long stays on its own; consecutive shorter spans whose gap is below B merge into one

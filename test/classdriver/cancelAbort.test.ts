@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { probe, runDriver, START } from '../helpers/run.js'
 
-/** streamclass.md 6.2 and 6.3: HwCancelPacket, cancel before close and on stop, and abort. */
+/** docs/classdriver.md#cancel and docs/classdriver.md#abort: HwCancelPacket, cancel before close and on stop, and abort. */
 
 const PAUSED = [...START, { op: 'set-state', stream: 0, state: 'PAUSE' }] as const
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { probe, runDriver, START } from '../helpers/run.js'
 
-/** streamclass.md 4.5 (master clock) and 4.6 (events). */
+/** docs/classdriver.md#master-clock and docs/classdriver.md#events. */
 
 /** Samples the master clock from a stream timer every `ms` and logs the stream time (100 ns). */
 const SAMPLER = probe(`

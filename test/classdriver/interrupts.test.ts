@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { probe, runDriver, START } from '../helpers/run.js'
 
-/** streamclass.md 7: HwInterrupt on a shared level-triggered line, claims, storms and bug check 0xF2. */
+/** docs/classdriver.md#interrupts: HwInterrupt on a shared level-triggered line, claims, storms and bug check 0xF2. */
 
 // The STUB-1 card: INT_STATUS (W1C) at 0x04, INT_ENABLE at 0x08, INT_FORCE at 0x0C, TIMER_US at 0x10.
 const CARD = `

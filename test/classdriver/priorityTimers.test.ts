@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { probe, runDriver, START } from '../helpers/run.js'
 
-/** streamclass.md 4.3 (StreamClassCallAtNewPriority) and 4.4 (StreamClassScheduleTimer). */
+/** docs/classdriver.md#priority (StreamClassCallAtNewPriority) and docs/classdriver.md#timers (StreamClassScheduleTimer). */
 
 /** A control routine that runs `body` on GET_STREAM_STATE and completes it. */
 function onGetState(body: string, extra = ''): string {
@@ -49,7 +49,7 @@ describe('StreamClassCallAtNewPriority', () => {
     const good = await runDriver(onGetState(body), [...GET] as never)
     expect(good.driver.log).toEqual(expect.arrayContaining(['Low@0', 'LowToHigh@2', 'timer']))
     expect(good.rules).toEqual([])
-    // Calling the timer service straight from the Low routine is the misuse of streamclass.md 10 #22.
+    // Calling the timer service straight from the Low routine is the misuse of docs/classdriver.md#rule-basis.
     const bad = await runDriver(onGetState(`S.StreamClassCallAtNewPriority(stream, ext, S.Low, () => S.StreamClassScheduleTimer(stream, ext, 100, () => log.push('timer'), null), null)`), [...GET] as never)
     expect(bad.rules).toEqual(['irql-violation'])
     expect(bad.report.verifier[0].severity).toBe('warning')

@@ -3,7 +3,7 @@ import { SRB_COMMAND_NAMES, SRB_HW_FLAGS_DATA_TRANSFER, SRB_HW_FLAGS_STREAM_REQU
 import { probe, runDriver, START } from '../helpers/run.js'
 
 /**
- * Every SRB code of streamclass.md section 3 reaches the right minidriver routine, with the right
+ * Every SRB code of docs/classdriver.md#srb-commands reaches the right minidriver routine, with the right
  * Flags and the CommandData member its command uses, and its completion comes back to the client.
  */
 

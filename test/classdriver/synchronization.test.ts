@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { probe, runDriver, START } from '../helpers/run.js'
 
-/** streamclass.md 5: the three queues, ReadyForNext, non-reentrancy, and synchronization off. */
+/** docs/classdriver.md#synchronization: the three queues, ReadyForNext, non-reentrancy, and synchronization off. */
 
 // Three reads at once: under synchronization the class driver hands them over one at a time.
 const THREE_READS = [...START, { op: 'set-state', stream: 0, state: 'PAUSE' }, { op: 'read', stream: 0, buffers: 3 }, { op: 'wait', duration: '1ms' }] as const

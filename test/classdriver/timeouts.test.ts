@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { probe, runDriver, START } from '../helpers/run.js'
 
-/** streamclass.md 6.1: TimeoutCounter, the once-a-second watchdog, and the timeout handler. */
+/** docs/classdriver.md#timeouts: TimeoutCounter, the once-a-second watchdog, and the timeout handler. */
 
 // One read is queued in PAUSE and never completed by the driver; the test watches its timeout.
 const HOLD_ONE_READ = [...START, { op: 'set-state', stream: 0, state: 'PAUSE' }, { op: 'read', stream: 0, buffers: 1 }] as const

@@ -1,6 +1,6 @@
 /**
- * The verifier's rules: ids, default severities and documentation (product-spec section 6; the basis of
- * each is in streamclass.md section 10 and vcap1.md 7.11-7.12). This table is data: the verifier, the
+ * The verifier's rules: ids, default severities and documentation (docs/verifier-rules.md; the basis of
+ * each is in docs/classdriver.md#rule-basis and vcap1.md 7.11-7.12). This table is data: the verifier, the
  * report, the trace and the generated docs page (`docs/verifier-rules.md`) all read it.
  */
 import type { Severity } from '../../contract/report.js'
@@ -17,7 +17,7 @@ export interface RuleInfo {
   summary: string
   /** What a correct driver does instead. */
   fix: string
-  /** streamclass.md section 10 rows / vcap1.md sections the rule comes from. */
+  /** docs/classdriver.md#rule-basis / vcap1.md sections the rule comes from. */
   basis: string
   scope: RuleScope
 }
@@ -28,7 +28,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'an SRB completed twice',
     fix: 'Complete each SRB exactly once; forget the pointer after the completion notification.',
-    basis: 'streamclass.md 10 #1',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -36,7 +36,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'an SRB, its extension or its buffers touched after completion',
     fix: 'Copy what you need before completing; the class driver may free the SRB at once.',
-    basis: 'streamclass.md 10 #2',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -44,7 +44,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'completed with STATUS_PENDING or with Status never set',
     fix: 'Set srb.Status to the final status before the completion notification.',
-    basis: 'streamclass.md 10 #3, 3.3',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -52,7 +52,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'device completion for a stream SRB or the reverse, or a mismatched stream object',
     fix: 'Complete device SRBs with DeviceRequestComplete, stream SRBs with StreamRequestComplete on srb.StreamObject.',
-    basis: 'streamclass.md 10 #4',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -60,7 +60,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'completing an SRB the driver does not own (never delivered, aborted, other stream)',
     fix: 'Only complete SRBs your Receive*Packet routines were given and that were not aborted.',
-    basis: 'streamclass.md 10 #5, 6.3',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -68,7 +68,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'synchronization on, a queue never made ready again while requests wait',
     fix: 'Signal ReadyForNext (or use StreamClassCompleteRequestAndMarkQueueReady) when you can take another request.',
-    basis: 'streamclass.md 10 #6, 5.1',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -76,7 +76,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'ReadyForNext on a queue that is already ready',
     fix: 'Signal ready once per delivered request.',
-    basis: 'streamclass.md 10 #7',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -84,7 +84,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'ReadyForNext with TurnOffSynchronization set',
     fix: 'ReadyForNext notifications mean nothing when synchronization is off; remove them.',
-    basis: 'streamclass.md 10 #8, 5.2',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -92,7 +92,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'an SRB left uncompleted with no way to finish (includes after a timeout)',
     fix: 'Every SRB needs a path to completion: a queue, a timer, DMA, or the timeout handler completing it.',
-    basis: 'streamclass.md 10 #9, #27, 6.1',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -100,7 +100,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'StreamDescriptorSize zero or overrun by GET_STREAM_INFO',
     fix: 'Set ConfigInfo.StreamDescriptorSize = sizeof(HW_STREAM_HEADER) + streams × sizeof(HW_STREAM_INFORMATION).',
-    basis: 'streamclass.md 10 #10',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -108,7 +108,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'OPEN_STREAM succeeded without the required stream object fields',
     fix: 'Set ReceiveDataPacket and ReceiveControlPacket; a clock needs HwClockFunction, events need HwEventRoutine.',
-    basis: 'streamclass.md 10 #11',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -116,7 +116,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'more open instances than NumberOfPossibleInstances',
     fix: 'Fail the extra OPEN_STREAM with STATUS_TOO_MANY_NODES.',
-    basis: 'streamclass.md 10 #12',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -124,7 +124,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'a read queued in STOP, or reads outstanding after STOP',
     fix: 'Complete SRB_READ_DATA at once in STOP, and complete every queued read when entering STOP.',
-    basis: 'streamclass.md 10 #13',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -132,7 +132,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'SRBs, timers or callbacks of a stream alive after CLOSE_STREAM',
     fix: 'Before completing CLOSE_STREAM, complete its SRBs, cancel its timer, priority routine and clock query.',
-    basis: 'streamclass.md 10 #14',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -140,7 +140,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'DataUsed > FrameExtent, writes past a buffer or a media-specific header',
     fix: 'Check FrameExtent before filling; write only StreamHeaderMediaSpecific bytes of extension.',
-    basis: 'streamclass.md 10 #15',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -148,7 +148,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'bad or backwards PresentationTime, flags without values',
     fix: 'With TIMEVALID set Numerator/Denominator and non-decreasing times; with DURATIONVALID a Duration.',
-    basis: 'streamclass.md 10 #16',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -156,15 +156,15 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'PictureNumber/DropCount reset on PAUSE<->RUN',
     fix: 'Reset the counters only when leaving STOP (or on ACQUIRE).',
-    basis: 'streamclass.md 10 #17',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
     id: 'irql-violation',
     severity: 'error',
     summary: 'a service called from a context where it is not allowed',
-    fix: 'Use the service from an allowed context (streamclass.md 5.3), e.g. the async clock query at raised IRQL.',
-    basis: 'streamclass.md 10 #18, #22',
+    fix: 'Use the service from an allowed context (docs/classdriver.md#service-contexts), e.g. the async clock query at raised IRQL.',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -172,7 +172,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'a second async master-clock query on a stream',
     fix: 'Wait for the query callback before issuing another StreamClassQueryMasterClock on the stream.',
-    basis: 'streamclass.md 10 #19',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -180,7 +180,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'a master clock handle used after it was withdrawn',
     fix: 'Forget the handle on INDICATE_MASTER_CLOCK(0), CLOSE_MASTER_CLOCK and CLOSE_STREAM.',
-    basis: 'streamclass.md 10 #20',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -188,7 +188,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'a second timer or priority routine on a busy slot',
     fix: 'One timer and one priority routine per stream and per device: wait, or cancel the pending one first.',
-    basis: 'streamclass.md 10 #21',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -196,7 +196,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'too long at DIRQL (> 20 µs) or DISPATCH (> 1 ms)',
     fix: 'Move long work to a Dispatch (≤ 1 ms) or Low priority routine.',
-    basis: 'streamclass.md 10 #23',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -204,7 +204,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'level line still asserted after the ISR, N times in a row (bugcheck 0xF2)',
     fix: 'Acknowledge (W1C) what the ISR saw before returning, and return TRUE only for your own interrupts.',
-    basis: 'streamclass.md 10 #24, 7',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -212,7 +212,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'ISR returned FALSE while the card asserted the line',
     fix: 'Read the card status; when it shows pending events, dismiss them and return TRUE.',
-    basis: 'streamclass.md 10 #24',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -220,7 +220,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'ISR returned TRUE while the card did not assert the line',
     fix: 'Return FALSE at once when your card shows nothing pending: the line is shared.',
-    basis: 'streamclass.md 10 #24',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -228,7 +228,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'card interrupts enabled after UNINITIALIZE, paging out or power down',
     fix: 'Disable the card interrupts in SRB_UNINITIALIZE_DEVICE, SRB_PAGING_OUT_DRIVER and when leaving D0.',
-    basis: 'streamclass.md 10 #26',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -236,7 +236,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'cancel handler completed an SRB it did not hold, or dropped one it removed',
     fix: 'In HwCancelPacket complete only the SRB you found and unlinked, and always complete it.',
-    basis: 'streamclass.md 10 #28',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -244,7 +244,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'DMA buffer or physical address services misused',
     fix: 'Declare DmaBufferSize before using StreamClassGetDmaBuffer; pass the SRB for SRBDataBuffer addresses.',
-    basis: 'streamclass.md 10 #29',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -260,7 +260,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'DMA into a stream with Dma = FALSE, or PIO with Pio = FALSE',
     fix: 'Declare how the stream moves data in the stream object at OPEN_STREAM.',
-    basis: 'streamclass.md 10 #30',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -268,7 +268,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'GET_DATA_INTERSECTION conventions broken',
     fix: 'Answer the sizeof(ULONG) size query, return STATUS_BUFFER_TOO_SMALL when the format does not fit, set ActualBytesTransferred.',
-    basis: 'streamclass.md 10 #31',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -276,7 +276,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'property GET overruns the output size or leaves the size unset',
     fix: 'Return STATUS_BUFFER_OVERFLOW when PropertyOutputSize is too small; set ActualBytesTransferred.',
-    basis: 'streamclass.md 10 #32',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -284,7 +284,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'events signalled or deleted that are not queued',
     fix: 'Keep only EventEntry from StrMiniEvent, and signal or delete entries that are still queued.',
-    basis: 'streamclass.md 10 #33',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -292,7 +292,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'HW_INITIALIZATION_DATA invalid',
     fix: 'Set HwInitializationDataSize and HwReceivePacket; use NameExtension fields only as a version 2.0 driver.',
-    basis: 'streamclass.md 10 #34',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -300,7 +300,7 @@ const RULE_LIST = [
     severity: 'error',
     summary: 'synchronization off, state shared with the ISR touched without a lock',
     fix: 'Guard state shared with the ISR with KeSynchronizeExecution or a High priority routine.',
-    basis: 'streamclass.md 10 #35',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {
@@ -308,7 +308,7 @@ const RULE_LIST = [
     severity: 'warning',
     summary: 'StreamClassReenumerateStreams and other obsolete services',
     fix: 'Do not use obsolete services.',
-    basis: 'streamclass.md 10 #36',
+    basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },
   {

@@ -1,5 +1,5 @@
 /**
- * NTSTATUS values a stream minidriver uses (streamclass.md 3.3). Statuses are unsigned 32-bit numbers
+ * NTSTATUS values a stream minidriver uses (docs/classdriver.md#status-codes). Statuses are unsigned 32-bit numbers
  * here (0xC0000001, not -1073741823), which is how the WDK headers spell them.
  */
 export type NTSTATUS = number

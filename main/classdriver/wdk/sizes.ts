@@ -1,7 +1,7 @@
 /**
  * sizeof() of the structures whose sizes are part of the contract (FrameExtent, DataUsed,
  * StreamDescriptorSize, SizeOfDataFormatBuffer, PropertyOutputSize...). Values are the x64 layout
- * (streamclass.md Appendix B and the ks.h/ksmedia.h field lists with natural alignment).
+ * (docs/classdriver.md#sizes and the ks.h/ksmedia.h field lists with natural alignment).
  */
 export const STRUCT_SIZES = {
   ULONG: 4,

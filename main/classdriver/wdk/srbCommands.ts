@@ -1,4 +1,4 @@
-/** SRB_COMMAND values (streamclass.md section 3, Appendix A). */
+/** SRB_COMMAND values (docs/classdriver.md#srb-commands and docs/classdriver.md#values). */
 export type SRB_COMMAND = number
 
 // Stream commands: to the stream's ReceiveDataPacket (read, write) or ReceiveControlPacket (the rest).

@@ -1,6 +1,6 @@
 /**
  * strmini.h: the structures, callback types and enumerations shared by the stream class driver and a
- * minidriver (streamclass.md sections 1, 2 and 4). Field names and numeric values are the WDK's.
+ * minidriver (docs/classdriver.md#callbacks, docs/classdriver.md#structures and docs/classdriver.md#services). Field names and numeric values are the WDK's.
  */
 import type {
   GUID,

@@ -41,7 +41,7 @@ function stopAndClose(stream: 'video' | 'audio'): Step[] {
 type PresetBuilder = (o: PresetOptions) => Scenario
 
 /**
- * The built-in scenarios (product-spec section 4). They select streams by kind ("video", "audio") so
+ * The built-in scenarios (docs/presets.md). They select streams by kind ("video", "audio") so
  * they work with any driver; `capture` is the default of `mdwb run`.
  */
 export const PRESETS: Record<string, { description: string; build: PresetBuilder }> = {

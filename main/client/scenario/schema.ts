@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { MAX_COUNT, MAX_WRITE_BYTES } from './limits.js'
 
 /**
- * The scenario file format (product-spec section 4). Each op has its own schema so a bad step gets a
+ * The scenario file format (docs/scenarios.md). Each op has its own schema so a bad step gets a
  * message about that op's fields, not a union of every op's errors. `docs/scenarios.md` documents it.
  */
 

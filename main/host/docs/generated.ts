@@ -26,8 +26,8 @@ function verifierRules(): string {
   const lines = [
     `${HEADER}# Verifier rules`,
     '',
-    'Every finding names one of these rules (product-spec section 6). The severity is the default; a few',
-    'findings are documented as warnings where streamclass.md says so. "Judged by" says which part of the',
+    'Every finding names one of these rules (the contract of docs/classdriver.md#rule-basis). The severity is the default; a few',
+    'findings are documented as warnings where docs/classdriver.md says so. "Judged by" says which part of the',
     'emulator detects it: the class driver, or the card model (VCAP-1 judges its registers, rings and DMA).',
     '',
     '| rule | severity | judged by | what it means | what a correct driver does | basis |',
@@ -59,7 +59,7 @@ function settings(): string {
   const lines = [
     `${HEADER}# Class driver settings`,
     '',
-    'Where streamclass.md leaves a behaviour open ([EMU]), the emulated class driver follows the default it',
+    'Where docs/classdriver.md leaves a behaviour open ([EMU]), the emulated class driver follows the default it',
     'recommends, and the choice is a setting. Override one with `--setting key=value` on the command line or',
     'in a scenario\'s `settings` object.',
     '',

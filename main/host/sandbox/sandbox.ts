@@ -23,7 +23,7 @@ import { CRASH, type HostMessage, type TraceDelta, type WorkerMessage } from './
 import { checkInspectResult, checkTraceDelta, checkWorkerMessage, MalformedMessage, parseFaultResult, parseReport, parseSwapResult } from './messageCheck.js'
 import type { RunConfig } from './simulation.js'
 
-/** Limits of the sandbox (engineering-notes.md 4d). */
+/** Limits of the sandbox (docs/sandbox.md). */
 export interface SandboxOptions {
   /**
    * Where runs happen: 'process' (default), a process of their own under Node's permission model

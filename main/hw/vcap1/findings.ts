@@ -1,6 +1,6 @@
 /**
  * What the card itself can judge about the driver (vcap1.md 7.11-7.12): these go to the verifier with
- * the rule ids of product-spec section 6. The hardware layer knows only this interface; the host wires
+ * the rule ids of docs/verifier-rules.md. The hardware layer knows only this interface; the host wires
  * it to the class driver's verifier.
  */
 export type CardRule = 'register-access' | 'descriptor-misuse' | 'dma-unowned-memory'
