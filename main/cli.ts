@@ -21,15 +21,15 @@ import { OPS, type StepOf } from './client/scenario/schema.js'
 import { closest, ScenarioError, validateScenario } from './client/scenario/validate.js'
 import { parseDuration } from './contract/time.js'
 import { compileDriver, formatCompileErrors, type CompiledDriver } from './host/compile.js'
-import { exportChromeTrace } from './host/export/chromeTrace.js'
+import { exportChromeTrace } from './host/chromeTrace/chromeTraceExport.js'
 import { exportSrbCsv } from './host/export/srbCsv.js'
 import { findingTotal } from './contract/report.js'
-import { formatSummary, type RunReport } from './host/report.js'
+import { formatSummary, type RunReport } from './host/reportBuilder.js'
 import { resolveScenario } from './host/scenarioSource.js'
 import { LiveRunner, type ReloadMode } from './host/liveRunner.js'
 import { Sandbox, type SandboxResult } from './host/sandbox/sandbox.js'
 import { formatDiff } from './host/traceDiff.js'
-import { validateChromeTrace } from './host/validate/chromeTrace.js'
+import { validateChromeTrace } from './host/chromeTrace/chromeTraceValidate.js'
 
 const USAGE = `Usage:
   mdwb run <driver.ts> [options]     run a driver against a scenario

@@ -77,12 +77,12 @@ describe('architecture', () => {
     expect(importers).toContain('main/index.ts')
   })
 
-  it('keeps the shell pieces both shells share (main/shell) on Node and main/contract only', () => {
+  it('keeps what both shells share to serve the page (main/pageServing) on Node and main/contract only', () => {
     const problems: string[] = []
-    for (const file of files(path.join(ROOT, 'main', 'shell'))) {
+    for (const file of files(path.join(ROOT, 'main', 'pageServing'))) {
       for (const spec of imports(file)) {
         const target = spec.startsWith('.') ? path.relative(path.join(ROOT, 'main'), path.resolve(path.dirname(file), spec)).split(path.sep)[0] : null
-        if (target === null ? !spec.startsWith('node:') : target !== 'contract' && target !== 'shell') problems.push(`${path.relative(ROOT, file)} imports ${spec}`)
+        if (target === null ? !spec.startsWith('node:') : target !== 'contract' && target !== 'pageServing') problems.push(`${path.relative(ROOT, file)} imports ${spec}`)
       }
     }
     expect(problems).toEqual([])

@@ -1,4 +1,4 @@
-import type { PciDevice } from '../hw/device.js'
+import type { PciDevice } from '../hw/pciDevice.js'
 import type { Allocation } from '../hw/physicalMemory.js'
 import type { Machine } from '../hw/machine.js'
 import { BUGCHECK } from '../sim/bugcheck.js'

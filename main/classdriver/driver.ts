@@ -1,5 +1,5 @@
 import type { Machine } from '../hw/machine.js'
-import type { PciDevice } from '../hw/device.js'
+import type { PciDevice } from '../hw/pciDevice.js'
 import { BUGCHECK } from '../sim/bugcheck.js'
 import type { Kernel } from '../sim/kernel.js'
 import { PASSIVE_LEVEL } from '../sim/irql.js'

@@ -5,7 +5,7 @@ import { IPC } from '../contract/shellBridge.js'
 import type { WorkbenchBackend } from '../host/backend/backend.js'
 import type { Connections } from './connections.js'
 import type { OwnOrigin } from './origin.js'
-import { mainPortChannel } from './portChannel.js'
+import { mainPortChannel } from './mainPortChannel.js'
 
 /** Checklist item 17: only the top frame of our own page may call; anything else is refused with an error. */
 export function assertTrustedSender(event: IpcMainInvokeEvent, origin: OwnOrigin): void {

@@ -1,5 +1,5 @@
 import type { HardwareControl } from '../client/ksClient.js'
-import type { PciDevice } from '../hw/device.js'
+import type { PciDevice } from '../hw/pciDevice.js'
 import type { Machine } from '../hw/machine.js'
 import { Neighbour } from '../hw/neighbour.js'
 import { SoftwareDevice } from '../hw/softwareDevice.js'

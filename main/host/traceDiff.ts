@@ -1,5 +1,5 @@
 import type { TraceRecorder } from '../sim/trace/recorder.js'
-import { eventArgs, formatArg } from './export/chromeTrace.js'
+import { eventArgs, formatArg } from './chromeTrace/chromeTraceExport.js'
 import type { DiffEvent, RunDiff, RunReport, TrackDiff } from '../contract/report.js'
 
 export type { DiffEvent, RunDiff, TrackDiff } from '../contract/report.js'

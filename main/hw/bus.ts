@@ -1,6 +1,6 @@
 import { BUGCHECK } from '../sim/bugcheck.js'
 import type { Kernel } from '../sim/kernel.js'
-import type { PciDevice } from './device.js'
+import type { PciDevice } from './pciDevice.js'
 
 /** Kernel virtual addresses where BARs get mapped (within 2^53, so plain numbers hold them). */
 const MMIO_VA_BASE = 0xffff_d000_0000

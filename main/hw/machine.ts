@@ -2,7 +2,7 @@ import { DEVICE_IRQL } from '../sim/irql.js'
 import { InterruptController, type InterruptVector } from '../sim/interrupts.js'
 import { Kernel, type KernelOptions } from '../sim/kernel.js'
 import { Bus } from './bus.js'
-import type { PciDevice } from './device.js'
+import type { PciDevice } from './pciDevice.js'
 import { IrqLine } from './irqLine.js'
 import { PhysicalMemory } from './physicalMemory.js'
 

@@ -1,4 +1,4 @@
-import type { DeviceResources, DevicePowerState, PciDevice } from './device.js'
+import type { DeviceResources, DevicePowerState, PciDevice } from './pciDevice.js'
 import type { IrqLine } from './irqLine.js'
 import type { Machine } from './machine.js'
 

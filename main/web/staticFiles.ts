@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
-import { contentTypeOf } from '../shell/contentTypes.js'
-import { rendererPath } from '../shell/rendererPath.js'
+import { contentTypeOf } from '../pageServing/contentTypes.js'
+import { rendererPath } from '../pageServing/rendererPath.js'
 
 /**
  * Answers a GET or HEAD for a file of the built renderer: 200 with the file, or 400/403/404. Only

@@ -3,7 +3,7 @@ import { formatDuration } from './timeFormat.js'
 
 /**
  * Decoding an event's numeric arguments by their layout's formats, the way the Chrome trace export
- * decodes them (main/host/export/chromeTrace.ts), but as display text.
+ * decodes them (main/host/chromeTrace/chromeTraceExport.ts), but as display text.
  */
 
 /** Text of one argument value. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
+import { validateChromeTrace } from '../../main/host/chromeTrace/chromeTraceValidate.js'
 import { startCatapult, type CatapultHarness } from '../helpers/catapult.js'
 import { describeWithConsumer } from '../helpers/consumers.js'
 import { cloneTrace, countFlowArrows, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, vcap1CaptureTrace, type TraceDoc } from '../helpers/traces.js'

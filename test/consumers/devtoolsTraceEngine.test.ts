@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
+import { validateChromeTrace } from '../../main/host/chromeTrace/chromeTraceValidate.js'
 import { parseWithTraceEngine } from '../helpers/traceEngine.js'
 import { cloneTrace, countFlowStarts, parseTrace, testcapCaptureTrace, traceBoundsUs, vcap1CaptureTrace, type TraceDoc } from '../helpers/traces.js'
 

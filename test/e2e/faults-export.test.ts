@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
+import { validateChromeTrace } from '../../main/host/chromeTrace/chromeTraceValidate.js'
 import { startCatapult } from '../helpers/catapult.js'
 import { consumerPresentOrFail } from '../helpers/consumers.js'
 import { selectedLauncher, type AppSession } from './launchers.js'

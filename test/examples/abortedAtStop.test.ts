@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Scenario, Step } from '../../main/client/scenario/schema.js'
 import { validateScenario } from '../../main/client/scenario/validate.js'
 import { compileDriver, type CompiledDriver } from '../../main/host/compile.js'
-import type { RunReport } from '../../main/host/report.js'
+import type { RunReport } from '../../main/host/reportBuilder.js'
 import { Session } from '../../main/host/session.js'
 
 /**

@@ -1,7 +1,7 @@
 import { compileDriver } from '../../main/host/compile.js'
 import { Session } from '../../main/host/session.js'
 import { buildPreset } from '../../main/client/scenario/presets.js'
-import { exportChromeTrace } from '../../main/host/export/chromeTrace.js'
+import { exportChromeTrace } from '../../main/host/chromeTrace/chromeTraceExport.js'
 
 /** Producing real exported traces for tests, and reading the facts consumers are checked against. */
 

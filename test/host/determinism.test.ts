@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { buildPreset } from '../../main/client/scenario/presets.js'
 import { compileDriver } from '../../main/host/compile.js'
-import { exportChromeTrace } from '../../main/host/export/chromeTrace.js'
+import { exportChromeTrace } from '../../main/host/chromeTrace/chromeTraceExport.js'
 import { Session } from '../../main/host/session.js'
 
 /** Same driver, scenario and seed: the same trace, byte for byte. */

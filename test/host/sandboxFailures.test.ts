@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Scenario, Step } from '../../main/client/scenario/schema.js'
-import type { RunReport } from '../../main/host/report.js'
+import type { RunReport } from '../../main/host/reportBuilder.js'
 import { Sandbox } from '../../main/host/sandbox/sandbox.js'
 import { compile, probe, START } from '../helpers/run.js'
 

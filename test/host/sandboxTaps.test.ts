@@ -7,7 +7,7 @@ import type { Scenario, ScenarioFormat, StepOf } from '../../main/client/scenari
 import { BARS_75 } from '../../main/hw/vcap1/patterns.js'
 import { compileDriverSource, type CompiledDriver } from '../../main/host/compile.js'
 import { FrameHistory, type FrameTap } from '../../main/host/inspect/frameHistory.js'
-import type { RunReport } from '../../main/host/report.js'
+import type { RunReport } from '../../main/host/reportBuilder.js'
 import { Sandbox, type SandboxRun, type SandboxRunEvents, type SandboxRunRequest } from '../../main/host/sandbox/sandbox.js'
 import type { TraceRecorder } from '../../main/sim/trace/recorder.js'
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { validateScenario } from '../../main/client/scenario/validate.js'
-import type { RunReport } from '../../main/host/report.js'
+import type { RunReport } from '../../main/host/reportBuilder.js'
 import { Sandbox } from '../../main/host/sandbox/sandbox.js'
 import { compile, probe, RUNNING, START, TEARDOWN } from '../helpers/run.js'
 

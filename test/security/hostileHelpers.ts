@@ -2,7 +2,7 @@ import { expect } from 'vitest'
 import type { Scenario, Step } from '../../main/client/scenario/schema.js'
 import { buildPreset } from '../../main/client/scenario/presets.js'
 import { compileDriver, type CompiledDriver } from '../../main/host/compile.js'
-import { formatSummary, type RunReport } from '../../main/host/report.js'
+import { formatSummary, type RunReport } from '../../main/host/reportBuilder.js'
 import type { Sandbox, SandboxRunRequest } from '../../main/host/sandbox/sandbox.js'
 import { compile, START } from '../helpers/run.js'
 

@@ -13,9 +13,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BackendApi } from '../../main/contract/api.js'
 import type { WorkbenchBackend } from '../../main/host/backend/backend.js'
 import { importLimitsFrom, WORKBENCH_SETTINGS, type ImportLimits } from '../../main/host/backend/importLimits.js'
-import { importChromeTrace, importChromeTraceAsync, readChromeTraceFile } from '../../main/host/backend/traceImport.js'
+import { importChromeTrace, importChromeTraceAsync, readChromeTraceFile } from '../../main/host/chromeTrace/chromeTraceImport.js'
 import { generatedDocs } from '../../main/host/docs/generated.js'
-import { exportChromeTrace } from '../../main/host/export/chromeTrace.js'
+import { exportChromeTrace } from '../../main/host/chromeTrace/chromeTraceExport.js'
 import { connectPage, startBackend, tempWorkbench } from '../host/backend/harness.js'
 
 const MB = 1024 * 1024

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { Scenario } from '../../main/client/scenario/schema.js'
 import { newTraceColumns } from '../../main/contract/trace.js'
-import { formatSummary, type RunReport } from '../../main/host/report.js'
+import { formatSummary, type RunReport } from '../../main/host/reportBuilder.js'
 import { checkWorkerMessage, MalformedMessage, parseReport } from '../../main/host/sandbox/messageCheck.js'
 import { Sandbox } from '../../main/host/sandbox/sandbox.js'
 import { compile, probe, START } from '../helpers/run.js'

@@ -4,7 +4,7 @@ import { FrameTracker } from '../../main/client/frames.js'
 import { buildPreset } from '../../main/client/scenario/presets.js'
 import { validateScenario } from '../../main/client/scenario/validate.js'
 import { compileDriver, type CompiledDriver } from '../../main/host/compile.js'
-import type { RunReport } from '../../main/host/report.js'
+import type { RunReport } from '../../main/host/reportBuilder.js'
 import { Session } from '../../main/host/session.js'
 
 /**

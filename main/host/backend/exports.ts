@@ -8,7 +8,7 @@
  *     const { path, bytes } = await exportRun(run, request.kind, file, (done, total) =>
  *       emit('exportProgress', { kind: request.kind, runId: run.info.runId, done, total }))
  *
- * - 'chrome-json': Chrome Trace Event JSON (main/host/export/chromeTrace.ts), the same bytes as
+ * - 'chrome-json': Chrome Trace Event JSON (main/host/chromeTrace/chromeTraceExport.ts), the same bytes as
  *   `mdwb run --trace` for the same metadata. Built and written a part at a time (a few thousand rows,
  *   a few milliseconds each) with a turn of the event loop between parts, so a trace of a million rows
  *   never holds the backend for more than the one sort of the rows (~50 ms per 500,000 rows).
@@ -25,7 +25,7 @@ import path from 'node:path'
 import type { ExportKind, RunInfo } from '../../contract/api.js'
 import type { RunReport } from '../../contract/report.js'
 import type { TraceRecorder } from '../../sim/trace/recorder.js'
-import { CHROME_TRACE_PART_ROWS, chromeTraceParts } from '../export/chromeTrace.js'
+import { CHROME_TRACE_PART_ROWS, chromeTraceParts } from '../chromeTrace/chromeTraceExport.js'
 import { exportSrbCsv } from '../export/srbCsv.js'
 import { ExportFile } from './exportFile.js'
 

@@ -9,7 +9,7 @@ import { parseDuration } from '../../contract/time.js'
 import { autoCard } from '../cards.js'
 import { compileDriver, DEFAULT_MODULE_EXPORTS, type CompiledDriver } from '../compile.js'
 import { resolveScenario, RUN_SLACK_NS, scenarioWaitNs } from '../scenarioSource.js'
-import { compileProblems, scenarioProblems, type ScenarioText } from './problems.js'
+import { compileProblems, scenarioProblems, type ScenarioText } from './problemsOfRun.js'
 import { normalizeProjectPath, resolveInProject } from './projects.js'
 
 /** The project a run comes from: its folder and settings. */

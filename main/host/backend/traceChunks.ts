@@ -1,7 +1,7 @@
 import type { TraceChunk } from '../../contract/api.js'
 import type { TraceColumns, TraceSchema } from '../../contract/trace.js'
 import { CHUNK_ROWS, type TraceRecorder } from '../../sim/trace/recorder.js'
-import type { TraceDelta } from '../sandbox/protocol.js'
+import type { TraceDelta } from '../sandbox/sandboxMessages.js'
 
 /** Chunks a second at most: a fast run makes hundreds of deltas a second, the page wants a few batches. */
 export const TRACE_CHUNKS_PER_SECOND = 30

@@ -2,7 +2,7 @@ import { DEFAULT_SETTINGS, SETTINGS_DOCS, type ClassDriverSettings } from '../..
 import { allRules } from '../../classdriver/verifier/rules.js'
 import { PRESETS } from '../../client/scenario/presets.js'
 import { WORKBENCH_SETTINGS } from '../backend/importLimits.js'
-import { vcap1DriverApi, vcap1FaultsPage, vcap1RegistersPage } from './vcap1.js'
+import { vcap1DriverApi, vcap1FaultsPage, vcap1RegistersPage } from './vcap1Docs.js'
 
 /**
  * Documentation pages generated from the tables they describe, so they cannot drift: the verifier

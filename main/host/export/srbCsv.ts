@@ -1,6 +1,6 @@
 import { EventKind, type TraceRecorder } from '../../sim/trace/recorder.js'
 import type { ArgFormat } from '../../contract/trace.js'
-import { formatArg } from './chromeTrace.js'
+import { formatArg } from '../chromeTrace/chromeTraceExport.js'
 
 /** Columns of the SRB CSV export, one row per SRB. */
 export const SRB_CSV_HEADER = ['srb', 'command', 'stream', 'queue', 'submitted_ns', 'delivered_ns', 'completed_ns', 'latency_ns', 'status', 'bytes']

@@ -6,7 +6,7 @@
  * host. Hand-written guards: they return the path of the first thing wrong, and cost little on the
  * hot path (a trace delta's rows are checked column by column).
  */
-import { CRASH, type TraceDelta, type WorkerMessage } from './protocol.js'
+import { CRASH, type TraceDelta, type WorkerMessage } from './sandboxMessages.js'
 import { EventKind, newTraceColumns, type TraceSchema } from '../../contract/trace.js'
 import type { FaultResult, InspectResult } from '../../contract/api.js'
 import type { RunReport, SwapResult } from '../../contract/report.js'

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { availableParallelism } from 'node:os'
-import type { HostMessage, WorkerMessage } from './protocol.js'
+import type { HostMessage, WorkerMessage } from './sandboxMessages.js'
 
 /** What the run process starts its worker with. */
 export interface RunProcessSources {

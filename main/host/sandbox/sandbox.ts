@@ -9,7 +9,7 @@ import { TraceRecorder } from '../../sim/trace/recorder.js'
 import type { CompiledDriver } from '../compiledDriver.js'
 import { newScriptName } from '../driverLoader.js'
 import { BUILTINS, driverWrapperSource } from '../driverModule.js'
-import { bugcheckForReport, type RunReport } from '../report.js'
+import { bugcheckForReport, type RunReport } from '../reportBuilder.js'
 import { DEFAULT_LOOP_BUDGET_MS, type SwapResult } from '../sessionCore.js'
 import { FrameHistory, type FrameTap } from '../inspect/frameHistory.js'
 import type { AudioTap, TapOptions } from '../inspect/liveTaps.js'
@@ -19,7 +19,7 @@ import { RunProcess } from './runProcess.js'
 
 /** Either end of a run: its own OS process (the default), or a worker thread of this process. */
 type SandboxWorker = Worker | RunProcess
-import { CRASH, type HostMessage, type TraceDelta, type WorkerMessage } from './protocol.js'
+import { CRASH, type HostMessage, type TraceDelta, type WorkerMessage } from './sandboxMessages.js'
 import { checkInspectResult, checkTraceDelta, checkWorkerMessage, MalformedMessage, parseFaultResult, parseReport, parseSwapResult } from './messageCheck.js'
 import type { RunConfig } from './simulation.js'
 

@@ -23,7 +23,7 @@ import { inspectRings } from '../inspect/ringInspector.js'
 import type { AudioTap, FrameTap, TapOptions } from '../inspect/liveTaps.js'
 import { injectLiveFault } from './liveFault.js'
 import { CHUNK_ROWS } from '../../sim/trace/recorder.js'
-import { CRASH, type TraceDelta } from './protocol.js'
+import { CRASH, type TraceDelta } from './sandboxMessages.js'
 
 /** What the host asks for: the same options as an in-process Session, as JSON. */
 export interface RunConfig {

@@ -12,7 +12,7 @@ import * as vm from 'node:vm'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { SimulationApi, SimulationRun } from './simulation.js'
 import type { InspectResult } from '../../contract/api.js'
-import type { HostMessage, RunMessage, WorkerMessage } from './protocol.js'
+import type { HostMessage, RunMessage, WorkerMessage } from './sandboxMessages.js'
 import { describeThrown, thrownFacts } from '../../sim/thrownValue.js'
 
 const port = parentPort!

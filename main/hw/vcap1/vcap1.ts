@@ -1,7 +1,7 @@
 import type { EventHandle } from '../../sim/eventQueue.js'
 import type { Kernel } from '../../sim/kernel.js'
 import { HUNDRED_NS, US } from '../../contract/time.js'
-import type { DeviceResources, DevicePowerState, PciDevice } from '../device.js'
+import type { DeviceResources, DevicePowerState, PciDevice } from '../pciDevice.js'
 import type { IrqLine, IrqOutput } from '../irqLine.js'
 import { INTA_LEVEL, INTA_VECTOR, MSI_VECTOR, type Machine } from '../machine.js'
 import { AudioChannel } from './audioChannel.js'

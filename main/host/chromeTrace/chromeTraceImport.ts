@@ -53,12 +53,12 @@ import type { RunInfo } from '../../contract/api.js'
 import { EventKind, type ArgFormat, type ArgLayout, type TraceSchema, type TrackInfo, type TrackKind } from '../../contract/trace.js'
 import { TraceRecorder } from '../../sim/trace/recorder.js'
 import { StringTable } from '../../sim/trace/strings.js'
-import { ImportRows } from './traceImportRows.js'
-import { importLimitsFrom, megabytes, WORKBENCH_SETTINGS, type ImportLimits } from './importLimits.js'
-import { parseJsonInPieces, pauseEvery, type Pause } from './traceImportParse.js'
-import { findJsonSyntaxError, findJsonSyntaxErrorAsync } from './traceImportSyntax.js'
+import { ImportRows } from './chromeTraceImportRows.js'
+import { importLimitsFrom, megabytes, WORKBENCH_SETTINGS, type ImportLimits } from '../backend/importLimits.js'
+import { parseJsonInPieces, pauseEvery, type Pause } from './chromeTraceImportParse.js'
+import { findJsonSyntaxError, findJsonSyntaxErrorAsync } from './chromeTraceImportSyntax.js'
 
-/** otherData.tool of our own export (main/host/export/chromeTrace.ts). */
+/** otherData.tool of our own export (main/host/chromeTrace/chromeTraceExport.ts). */
 export const OUR_TOOL = 'Minidriver Workbench'
 
 /** Fresh numeric ids (for string ids, and numeric ids already open) start here, above real SRB ids. */

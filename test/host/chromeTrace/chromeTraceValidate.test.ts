@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { usText } from '../../main/host/export/chromeTrace.js'
-import { validateChromeTrace } from '../../main/host/validate/chromeTrace.js'
-import { compileDriver } from '../../main/host/compile.js'
-import { Session } from '../../main/host/session.js'
-import { buildPreset } from '../../main/client/scenario/presets.js'
-import { exportChromeTrace } from '../../main/host/export/chromeTrace.js'
-import { testcapCaptureTrace } from '../helpers/traces.js'
+import { usText } from '../../../main/host/chromeTrace/chromeTraceExport.js'
+import { validateChromeTrace } from '../../../main/host/chromeTrace/chromeTraceValidate.js'
+import { compileDriver } from '../../../main/host/compile.js'
+import { Session } from '../../../main/host/session.js'
+import { buildPreset } from '../../../main/client/scenario/presets.js'
+import { exportChromeTrace } from '../../../main/host/chromeTrace/chromeTraceExport.js'
+import { testcapCaptureTrace } from '../../helpers/traces.js'
 
 /** Our strict validator catches what the lenient consumers forgive (engineering-notes 1a). */
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { contentSecurityPolicy } from '../shell/csp.js'
-import { contentTypeOf } from '../shell/contentTypes.js'
-import { rendererPath } from '../shell/rendererPath.js'
+import { contentSecurityPolicy } from '../pageServing/csp.js'
+import { contentTypeOf } from '../pageServing/contentTypes.js'
+import { rendererPath } from '../pageServing/rendererPath.js'
 import { HOST, SCHEME } from './origin.js'
 
 /**
