@@ -17,7 +17,8 @@ import { MasterClocks } from './masterClock.js'
 import { PriorityRoutines } from './priority.js'
 import { RequestQueue } from './queues.js'
 import type { ClassDriverSettings } from './settings.js'
-import { ExtensionGuard, Srb, SrbState, STATUS_POISON, StreamHeader, type QueueKind, type SrbWatcher } from './srb.js'
+import { ExtensionGuard, Srb, SrbState, STATUS_POISON, StreamHeader, type DataBuffer, type IoRequest, type QueueKind, type SrbWatcher } from './srb.js'
+
 import { StreamInstance, StreamObject } from './stream.js'
 import { StreamTimers } from './streamTimers.js'
 import type { Verifier } from './verifier/verifier.js'
@@ -56,21 +57,6 @@ import type {
   PORT_CONFIGURATION_INFORMATION,
   SRB_COMMAND_DATA,
 } from './wdk/strminiTypes.js'
-
-/** The requester's side of one SRB (an IRP completion routine, in Windows terms). */
-export interface IoRequest {
-  /** Runs inside the completion notification, so findings point at the minidriver's completing line. */
-  check?(srb: Srb): void
-  /** Runs after the completion latency, as an event: the requester learns the result. */
-  onComplete(srb: Srb): void
-}
-
-/** A client buffer backing one KSSTREAM_HEADER. */
-export interface DataBuffer {
-  alloc: Allocation
-  /** Scatter/gather runs of the whole buffer (cached: the pages never move). */
-  sg: KSSCATTER_GATHER[]
-}
 
 /** Where minidriver code runs, per docs/classdriver.md#contexts. */
 export type CallContext = 'request' | 'entry' | 'high' | 'dispatch' | 'low' | 'event'
@@ -341,8 +327,8 @@ export class StreamClassDevice implements SrbWatcher {
 
   private readonly deliverWork = (work: Work<Srb>): void => {
     const srb = work.data
-    const queue = srb._queueRef as RequestQueue
-    const stream = srb._stream as StreamInstance | null
+    const queue = srb._queueRef!
+    const stream = srb._stream
     if (srb._dead) {
       // Cancelled between leaving the queue and reaching a CPU: nothing was delivered.
       if (queue.synchronized) queue.undeliver(this.kernel.now())
@@ -452,13 +438,13 @@ export class StreamClassDevice implements SrbWatcher {
       }
     }
     if (srb._buffers !== null) {
-      for (const b of srb._buffers as DataBuffer[]) {
+      for (const b of srb._buffers) {
         b.alloc.mappedForDevice = false
         b.alloc.locked = false
         this.buffersInFlight.delete(b.alloc)
       }
     }
-    const request = srb._request as IoRequest
+    const request = srb._request!
     if (state === SrbState.Completed && request.check) request.check(srb)
     k.scheduleOs(now + k.costs.clientCompletionLatency, notifyRequester, srb)
   }
@@ -472,7 +458,7 @@ export class StreamClassDevice implements SrbWatcher {
   }
 
   queueOf(srb: Srb): RequestQueue {
-    return srb._queueRef as RequestQueue
+    return srb._queueRef!
   }
 
   streamOfObject(object: unknown): StreamInstance | null {
@@ -907,7 +893,7 @@ export class StreamClassDevice implements SrbWatcher {
 }
 
 function notifyRequester(srb: Srb): void {
-  ;(srb._request as IoRequest).onComplete(srb)
+  srb._request!.onComplete(srb)
 }
 
 function describe(x: unknown): string {

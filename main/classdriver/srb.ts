@@ -1,3 +1,6 @@
+import type { Allocation } from '../hw/physicalMemory.js'
+import type { RequestQueue } from './queues.js'
+import type { StreamInstance } from './stream.js'
 import type { KSTIME, KS_FRAME_INFO, KSSTREAM_HEADER, RECT } from './wdk/ks.js'
 import { KS_FRAME_INFO_LAYOUT, STRUCT_SIZES } from './wdk/sizes.js'
 import type {
@@ -36,6 +39,21 @@ export interface SrbWatcher {
 /** Value of `Status` until the minidriver sets it: "never set" (docs/classdriver.md#rule-basis). */
 export const STATUS_POISON = 0xdeadc0de
 
+/** The requester's side of one SRB (an IRP completion routine, in Windows terms). */
+export interface IoRequest {
+  /** Runs inside the completion notification, so findings point at the minidriver's completing line. */
+  check?(srb: Srb): void
+  /** Runs after the completion latency, as an event: the requester learns the result. */
+  onComplete(srb: Srb): void
+}
+
+/** A client buffer backing one KSSTREAM_HEADER. */
+export interface DataBuffer {
+  alloc: Allocation
+  /** Scatter/gather runs of the whole buffer (cached: the pages never move). */
+  sg: KSSCATTER_GATHER[]
+}
+
 /**
  * HW_STREAM_REQUEST_BLOCK as the minidriver sees it. Every public field is an accessor over an
  * underscore field, so that touching the SRB after it completed is caught as it happens; the class
@@ -55,14 +73,14 @@ export class Srb implements HW_STREAM_REQUEST_BLOCK {
   _deliveryTrack = -1
   _deliverySliceStart = -1
   /** The requester's completion routine (an IoRequest of the device). */
-  _request: unknown = null
+  _request: IoRequest | null = null
   /** Position in the device's held list, or -1. */
   _heldSlot = -1
   /** The class-driver queue it travels through, and its stream (null for device SRBs). */
-  _queueRef: unknown = null
-  _stream: unknown = null
+  _queueRef: RequestQueue | null = null
+  _stream: StreamInstance | null = null
   /** Client buffers behind a data SRB, released at completion. */
-  _buffers: unknown = null
+  _buffers: DataBuffer[] | null = null
   _Irp: IRP | null = null
 
   _Status: number = STATUS_POISON

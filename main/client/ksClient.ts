@@ -1,5 +1,5 @@
-import type { DataBuffer, StreamClassDevice } from '../classdriver/device.js'
-import type { Srb } from '../classdriver/srb.js'
+import type { StreamClassDevice } from '../classdriver/device.js'
+import type { DataBuffer, Srb } from '../classdriver/srb.js'
 import { SrbState, type StreamHeader } from '../classdriver/srb.js'
 import type { StreamInstance } from '../classdriver/stream.js'
 import * as ks from '../classdriver/wdk/ks.js'
@@ -473,7 +473,7 @@ export class KsClient {
   onDataDone(s: ClientStream, srb: Srb): void {
     const i = s.inflight.indexOf(srb)
     if (i >= 0) s.inflight.splice(i, 1)
-    const buffers = srb._buffers as DataBuffer[]
+    const buffers = srb._buffers!
     if (srb._Command === SRB_READ_DATA && srb._Status === STATUS_SUCCESS && srb._state === SrbState.Completed) {
       for (const h of srb._CommandData.DataBufferArray as StreamHeader[]) {
         s.tracker.onBuffer(h)
