@@ -5,6 +5,7 @@ import type { BusMaster, DmaSource } from './busMaster.js'
 import { Descriptor, type DescriptorRing } from './descriptorRing.js'
 import type { InterruptBlock } from './interruptBlock.js'
 import type { PatternGenerator, PreparedFrame } from './patterns.js'
+import { FifoModel } from './fifoModel.js'
 import { frameBytes, type FrameLayout } from './pixelFormats.js'
 import { DESC_WB, ERR, INT, errorCauseName } from './registers.js'
 import type { TimestampCounter } from './timestampCounter.js'
@@ -98,7 +99,15 @@ export class VideoChannel {
   pattern = 0x200
   /** Drain bandwidth in bytes per ns (400 MB/s = 0.4). */
   bandwidth = 0.4
-  fifoBytes = VIDEO_FIFO_BYTES
+  /** The FIFO's timing model (fifoModel.ts). */
+  readonly fifo = new FifoModel(VIDEO_FIFO_BYTES)
+  /** The FIFO's depth in bytes (a setting). */
+  get fifoBytes(): number {
+    return this.fifo.depth
+  }
+  set fifoBytes(bytes: number) {
+    this.fifo.depth = bytes
+  }
   maxSgLen = 0x100000
 
   // Counters (registers).
@@ -161,8 +170,6 @@ export class VideoChannel {
   private engineEvent: EventHandle | null = null
   private stopEvent: EventHandle | null = null
   private readonly corrupting = new CorruptingSource()
-  /** Scratch for overflowTime's breakpoints (no allocation per descriptor). */
-  private readonly points = new Float64Array(6)
   /** The FIFO level last put on the trace (the counter is recorded when it moves). */
   private tracedLevel = 0
 
@@ -243,6 +250,8 @@ export class VideoChannel {
     this.frameSize = frameBytes(config.layout)
     this.lineNs = config.intervalNs / totalLines(config.layout.height)
     this.activeNs = this.lineNs * config.layout.height
+    this.fifo.frameSize = this.frameSize
+    this.fifo.activeNs = this.activeNs
     this.running = true
     this.halted = false
     this.stopping = false
@@ -525,14 +534,14 @@ export class VideoChannel {
     const bytes = f.discard || f.placed >= f.payload ? 0 : Math.min(room, f.payload - f.placed)
     const rate = this.bandwidth / this.slowFactor
     let end = fetchDone + bytes / rate
-    if (bytes > 0) end = Math.max(end, this.availableAt(f, f.placed + bytes))
+    if (bytes > 0) end = Math.max(end, this.fifo.availableAt(f, f.placed + bytes))
     end = Math.ceil(end)
     this.xferStart = fetchDone
     this.xferBytes = bytes
     this.xferEnd = end
     this.engine = Engine.Busy
     // Does the FIFO overflow before this descriptor is done?
-    const overflowAt = f.discard ? -1 : this.overflowTime(now, end, f, fetchDone, rate)
+    const overflowAt = f.discard ? -1 : this.fifo.overflowTime(now, end, f, this.next, this.nextSof, fetchDone, this.xferBytes, rate)
     if (overflowAt >= 0) {
       this.engineEvent = k.scheduleHw(overflowAt, this.onOverflow, this)
       return
@@ -683,18 +692,7 @@ export class VideoChannel {
     this.next.active = false
   }
 
-  // ---------------------------------------------------------------- FIFO model
-
-  /** When byte `offset` of frame `f` has entered the FIFO. */
-  private availableAt(f: Frame, offset: number): number {
-    return f.sof + (Math.min(offset, f.payload) / this.frameSize) * this.activeNs
-  }
-
-  /** Bytes of frame `f` the source has produced by `t`. */
-  private produced(f: Frame, t: number): number {
-    if (!f.active || t <= f.sof) return 0
-    return Math.min(f.payload, ((t - f.sof) / this.activeNs) * this.frameSize)
-  }
+  // ---------------------------------------------------------------- FIFO (fifoModel.ts)
 
   /** FIFO level at `t`: produced but not yet placed (a discarded frame's input is thrown away). */
   fifoLevel(t: number): number {
@@ -703,60 +701,9 @@ export class VideoChannel {
     if (f.active && !f.discard) {
       let placed = f.placed
       if (this.engine === Engine.Busy && t > this.xferStart) placed += Math.min(this.xferBytes, (t - this.xferStart) * (this.bandwidth / this.slowFactor))
-      level += Math.max(0, this.produced(f, t) - placed)
+      level += Math.max(0, this.fifo.produced(f, t) - placed)
     }
-    if (this.next.active) level += this.produced(this.next, t)
-    return level
-  }
-
-  /**
-   * The first time in [from, to] at which the FIFO holds more than its depth, given a transfer of this
-   * descriptor from `xferStart` at `rate`; -1 if it never does. The level is piecewise linear, so it is
-   * checked at the ends and the breakpoints and the crossing found by bisection.
-   */
-  private overflowTime(from: number, to: number, f: Frame, xferStart: number, rate: number): number {
-    const limit = this.fifoBytes
-    // Cheap bound first (the usual case): even with nothing drained, could the FIFO exceed its depth?
-    let bound = this.produced(f, to) - f.placed
-    if (this.next.active) bound += this.produced(this.next, to)
-    else if (this.nextSof < to) bound += this.frameSize * Math.min(1, (to - this.nextSof) / this.activeNs)
-    if (bound <= limit) return -1
-    const points = this.points
-    let n = 0
-    points[n++] = from
-    points[n++] = xferStart
-    points[n++] = to
-    points[n++] = f.sof + this.activeNs
-    if (this.next.active) {
-      points[n++] = this.next.sof
-      points[n++] = this.next.sof + this.activeNs
-    }
-    points.subarray(0, n).sort()
-    let prev = from
-    for (let i = 0; i < n; i++) {
-      const p = points[i]
-      if (p < from || p > to) continue
-      if (this.levelAt(p, f, xferStart, rate) > limit) {
-        let lo = prev
-        let hi = p
-        for (let j = 0; j < 40 && hi - lo > 1; j++) {
-          const mid = (lo + hi) / 2
-          if (this.levelAt(mid, f, xferStart, rate) > limit) hi = mid
-          else lo = mid
-        }
-        return Math.ceil(hi)
-      }
-      prev = p
-    }
-    return -1
-  }
-
-  /** FIFO level at `t` if the current descriptor's transfer runs from `xferStart` at `rate`. */
-  private levelAt(t: number, f: Frame, xferStart: number, rate: number): number {
-    let placed = f.placed
-    if (t > xferStart) placed += Math.min(this.xferBytes, (t - xferStart) * rate)
-    let level = Math.max(0, this.produced(f, t) - placed)
-    if (this.next.active) level += this.produced(this.next, t)
+    if (this.next.active) level += this.fifo.produced(this.next, t)
     return level
   }
 
@@ -769,7 +716,7 @@ export class VideoChannel {
     const now = k.now()
     const horizon = Math.max(f.sof + this.activeNs, this.next.active ? this.next.sof + this.activeNs : this.nextSof)
     this.xferBytes = 0
-    const at = f.discard ? -1 : this.overflowTime(now, Math.max(now, horizon), f, Infinity, 0)
+    const at = f.discard ? -1 : this.fifo.overflowTime(now, Math.max(now, horizon), f, this.next, this.nextSof, Infinity, this.xferBytes, 0)
     if (at >= 0) this.engineEvent = k.scheduleHw(at, this.onOverflow, this)
   }
 
@@ -796,7 +743,7 @@ export class VideoChannel {
       const rate = this.bandwidth / this.slowFactor
       // The engine can have moved only what the source had produced (a transfer paced by the source
       // runs below bus speed), as in onStopAbort; lines not yet captured never reach memory.
-      const drained = Math.min(this.xferBytes, (now - this.xferStart) * rate, this.produced(f, now) - f.placed)
+      const drained = Math.min(this.xferBytes, (now - this.xferStart) * rate, this.fifo.produced(f, now) - f.placed)
       const moved = Math.max(0, Math.floor(drained / 4) * 4)
       if (moved > 0 && !this.writeData(f, moved)) return
     }
@@ -829,7 +776,7 @@ export class VideoChannel {
     if (this.descHeld && f.active) {
       const rate = this.bandwidth / this.slowFactor
       const now = this.kernel.now() - WRITEBACK_LATENCY_NS
-      let moved = Math.min(this.xferBytes, Math.max(0, (now - this.xferStart) * rate), Math.max(0, this.produced(f, now) - f.placed))
+      let moved = Math.min(this.xferBytes, Math.max(0, (now - this.xferStart) * rate), Math.max(0, this.fifo.produced(f, now) - f.placed))
       moved = Math.floor(moved / 4) * 4
       if (moved > 0 && !this.writeData(f, moved)) return
       this.kernel.trace.instant(this.eventTrack, this.kernel.now(), this.names.aborted, this.eventArgs, f.sequence, this.descPlaced)
