@@ -88,6 +88,40 @@ describe('architecture', () => {
     expect(problems).toEqual([])
   })
 
+  /** The entries' folders: what each may import (main/ folders by name, packages by pattern). */
+  const ENTRY_FOLDERS: { dir: string; main: readonly string[]; packages: RegExp }[] = [
+    { dir: 'main/web', main: ['contract', 'pageServing', 'web'], packages: /^(node:.*|ws)$/ },
+    { dir: 'main/electron', main: ['contract', 'host', 'pageServing', 'electron'], packages: /^(node:.*|electron|@electron\/fuses)$/ },
+  ]
+  for (const { dir, main, packages } of ENTRY_FOLDERS) {
+    it(`${dir} imports only ${main.map((m) => `main/${m}`).join(', ')} and ${packages.source}`, () => {
+      const problems: string[] = []
+      for (const file of files(path.join(ROOT, dir))) {
+        for (const spec of imports(file)) {
+          if (spec.startsWith('.')) {
+            const target = path.relative(path.join(ROOT, 'main'), path.resolve(path.dirname(file), spec)).split(path.sep)[0]
+            if (!main.includes(target)) problems.push(`${path.relative(ROOT, file)} imports ${spec}`)
+          } else if (!packages.test(spec)) problems.push(`${path.relative(ROOT, file)} imports '${spec}'`)
+        }
+      }
+      expect(problems).toEqual([])
+    })
+  }
+
+  it('nothing in main/ imports the electron folder but main/index.ts, and nothing imports bench/', () => {
+    const problems: string[] = []
+    for (const file of [...files(path.join(ROOT, 'main')), ...files(path.join(ROOT, 'test')), ...files(path.join(ROOT, 'renderer'), ['.ts', '.vue'])]) {
+      const rel = path.relative(ROOT, file).split(path.sep).join('/')
+      for (const spec of imports(file)) {
+        if (!spec.startsWith('.')) continue
+        const target = path.relative(ROOT, path.resolve(path.dirname(file), spec)).split(path.sep).join('/')
+        if (target.startsWith('main/electron/') && rel !== 'main/index.ts' && !rel.startsWith('main/electron/') && !rel.startsWith('test/shell/')) problems.push(`${rel} imports ${spec}`)
+        if (target.startsWith('bench/')) problems.push(`${rel} imports ${spec}`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
   it('has a README stating the rule in every layer folder', () => {
     for (const layer of LAYERS) expect(readFileSync(path.join(ROOT, 'main', layer, 'README.md'), 'utf8')).toMatch(/\*\*Layer rule:\*\*/)
   })
