@@ -219,9 +219,11 @@ export interface ReloadResult {
   untrusted?: ProjectTrust
 }
 
-/** New trace rows of a run, in recording order; typed arrays travel as binary. */
-export interface TraceChunk {
-  runId: number
+/**
+ * New trace rows, in recording order, with what they refer to: the one shape of a trace update from
+ * the moment the host has checked it (the sandbox's wire form, TraceDelta, carries JSON text instead).
+ */
+export interface TraceUpdate {
   /** Index of the first row. */
   from: number
   rows: TraceColumns
@@ -231,6 +233,11 @@ export interface TraceChunk {
   details: unknown[]
   /** The schema when tracks or layouts changed; otherwise null. */
   schema: TraceSchema | null
+}
+
+/** A trace update of one run as the page gets it; typed arrays travel as binary. */
+export interface TraceChunk extends TraceUpdate {
+  runId: number
 }
 
 export type PixelFormat = 'YUY2' | 'UYVY' | 'NV12' | 'RGB24' | 'RGB32'

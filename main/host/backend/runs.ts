@@ -352,7 +352,7 @@ export class RunManager {
     }
     let live: LiveRun | null = null
     const events: SandboxRunEvents = {
-      onTrace: (delta) => trace.add(delta),
+      onTrace: (update) => trace.add(update),
       onStatus: (report) => {
         if (live === null) return
         live.lastReport = report

@@ -1,18 +1,17 @@
-import type { TraceChunk } from '../../contract/api.js'
+import type { TraceChunk, TraceUpdate } from '../../contract/api.js'
 import type { TraceColumns, TraceSchema } from '../../contract/trace.js'
 import { CHUNK_ROWS, type TraceRecorder } from '../../sim/trace/recorder.js'
-import type { TraceDelta } from '../sandbox/sandboxMessages.js'
 
 /** Chunks a second at most: a fast run makes hundreds of deltas a second, the page wants a few batches. */
 export const TRACE_CHUNKS_PER_SECOND = 30
 
 /**
- * The sandbox's trace deltas of one run as the page's TraceChunks: details and schema parsed, and
- * deltas that arrive within one interval joined into one chunk (rows concatenated column by column),
+ * The checked trace updates of one run as the page's TraceChunks: updates that arrive within one
+ * interval joined into one chunk (rows concatenated column by column),
  * so the page gets at most TRACE_CHUNKS_PER_SECOND chunks whatever the speed of the run.
  */
 export class TraceChunker {
-  private pending: TraceDelta[] = []
+  private pending: TraceUpdate[] = []
   private last = -Infinity
   private timer: ReturnType<typeof setTimeout> | null = null
   private readonly intervalMs = 1000 / TRACE_CHUNKS_PER_SECOND
@@ -22,8 +21,8 @@ export class TraceChunker {
     private readonly send: (chunk: TraceChunk) => void,
   ) {}
 
-  add(delta: TraceDelta): void {
-    this.pending.push(delta)
+  add(update: TraceUpdate): void {
+    this.pending.push(update)
     const wait = this.last + this.intervalMs - performance.now()
     if (wait <= 0) this.flush()
     else this.timer ??= setTimeout(() => this.flush(), wait)
@@ -34,10 +33,10 @@ export class TraceChunker {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     if (this.pending.length === 0) return
-    const deltas = this.pending
+    const updates = this.pending
     this.pending = []
     this.last = performance.now()
-    this.send(joinDeltas(this.runId, deltas))
+    this.send(joinUpdates(this.runId, updates))
   }
 
   cancel(): void {
@@ -47,23 +46,23 @@ export class TraceChunker {
   }
 }
 
-/** Consecutive deltas as one chunk. The newest schema wins (each one describes everything so far). */
-export function joinDeltas(runId: number, deltas: TraceDelta[]): TraceChunk {
-  let schema: string | null = null
+/** Consecutive updates as one chunk. The newest schema wins (each one describes everything so far). */
+export function joinUpdates(runId: number, updates: TraceUpdate[]): TraceChunk {
+  let schema: TraceSchema | null = null
   const strings: string[] = []
   const details: unknown[] = []
-  for (const d of deltas) {
-    if (d.schema !== null) schema = d.schema
-    for (const s of d.strings) strings.push(s)
-    for (const x of JSON.parse(d.details) as unknown[]) details.push(x)
+  for (const u of updates) {
+    if (u.schema !== null) schema = u.schema
+    for (const s of u.strings) strings.push(s)
+    for (const x of u.details) details.push(x)
   }
   return {
     runId,
-    from: deltas[0].from,
-    rows: deltas.length === 1 ? deltas[0].rows : joinColumns(deltas.map((d) => d.rows)),
+    from: updates[0].from,
+    rows: updates.length === 1 ? updates[0].rows : joinColumns(updates.map((u) => u.rows)),
     strings,
     details,
-    schema: schema === null ? null : (JSON.parse(schema) as TraceSchema),
+    schema,
   }
 }
 

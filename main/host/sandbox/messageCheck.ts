@@ -8,7 +8,7 @@
  */
 import { CRASH, type TraceDelta, type WorkerMessage } from './sandboxMessages.js'
 import { EventKind, newTraceColumns, type TraceSchema } from '../../contract/trace.js'
-import type { FaultResult, InspectResult } from '../../contract/api.js'
+import type { FaultResult, InspectResult, TraceUpdate } from '../../contract/api.js'
 import type { RunReport, SwapResult } from '../../contract/report.js'
 import type { FrameTap } from '../inspect/frameHistory.js'
 import type { AudioTap } from '../inspect/liveTaps.js'
@@ -199,21 +199,17 @@ export function checkInspectResult(v: unknown): InspectResult {
   return v as InspectResult
 }
 
-export interface CheckedDelta {
-  delta: TraceDelta
-  details: unknown[]
-  schema: TraceSchema | null
-}
 
 /**
- * A trace delta checked against the trace the host has so far (`have`): rows in order from its end,
+ * A trace delta from the run, checked against the trace the host has so far and parsed (once) into a
+ * TraceUpdate, or a MalformedMessage. Checked (`have`): rows in order from its end,
  * every column of the right type and length, every id in a row (string, track, arg layout, detail)
  * one that exists once the delta is appended.
  */
 export function checkTraceDelta(
   value: unknown,
   have: { count: number; strings: number; details: number; tracks: number; argLayouts: number; knownString: (s: string) => boolean },
-): CheckedDelta {
+): TraceUpdate {
   const fail = (why: string): never => {
     throw new MalformedMessage(`trace message: ${why}`)
   }
@@ -260,7 +256,8 @@ export function checkTraceDelta(
     if (c.args[i] >= layoutCount) fail(`row ${have.count + i} has arg layout ${c.args[i]}, of ${layoutCount}`)
     if (c.detail[i] < -1 || c.detail[i] >= detailCount) fail(`row ${have.count + i} has detail ${c.detail[i]}, of ${detailCount}`)
   }
-  return { delta: value as TraceDelta, details, schema: newSchema }
+  const delta = value as TraceDelta
+  return { from: delta.from, rows: delta.rows, strings: delta.strings, details, schema: newSchema }
 }
 
 export type { FrameTap, AudioTap }

@@ -2,7 +2,7 @@ import * as esbuild from 'esbuild'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { ClassDriverSettings } from '../../classdriver/settings.js'
-import type { FaultRequest, FaultResult, InspectRequest, InspectResult } from '../../contract/api.js'
+import type { FaultRequest, FaultResult, InspectRequest, InspectResult, TraceUpdate } from '../../contract/api.js'
 import type { Scenario, StepOf } from '../../client/scenario/schema.js'
 import { BUGCHECK, bugcheckName, type SourceLocation } from '../../sim/bugcheck.js'
 import { TraceRecorder } from '../../sim/trace/recorder.js'
@@ -70,7 +70,7 @@ export interface SandboxRunRequest {
 
 export interface SandboxRunEvents {
   /** New trace rows as the run goes (also appended to the result's recorder). */
-  onTrace?: (delta: TraceDelta) => void
+  onTrace?: (update: TraceUpdate) => void
   /** The report so far, about ten times a second. */
   onStatus?: (report: RunReport) => void
   /** Every delivered video frame, downscaled (with `taps.frames`). */
@@ -589,9 +589,9 @@ class RunState {
   addTrace(value: TraceDelta): void {
     const t = this.trace
     const have = { count: t.count, strings: t.strings.size, details: t.details.length, tracks: t.tracks.length, argLayouts: t.argLayouts.length, knownString: (s: string) => t.strings.has(s) }
-    const { delta, details, schema } = checkTraceDelta(value, have)
-    this.trace.append(delta.rows, delta.strings, details, schema)
-    this.events.onTrace?.(delta)
+    const update = checkTraceDelta(value, have)
+    this.trace.append(update.rows, update.strings, update.details, update.schema)
+    this.events.onTrace?.(update)
   }
 
   addTaps(frames: FrameTap[], audio: AudioTap[]): void {
