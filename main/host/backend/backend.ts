@@ -8,16 +8,14 @@
  * recent list (projects.ts, drafts.ts, recent.ts, templates.ts), the runs (runs.ts), the editor's
  * typings (typings.ts), exports (exports.ts); and fans every event out to the attached pages.
  */
-import { stat } from 'node:fs/promises'
 import * as path from 'node:path'
 import { PRESETS } from '../../client/scenario/presets.js'
 import { parseScenario } from '../../client/scenario/validate.js'
-import type { BackendApi, ExportRequest, ExportResult, FaultInfo, Project, SavedFile, SourceBuffer, TemplateId, WorkbenchSettings } from '../../contract/api.js'
+import type { BackendApi, ExportRequest, ExportResult, FaultInfo, Project, SavedFile, SourceBuffer, WorkbenchSettings } from '../../contract/api.js'
 import type { EventSink } from '../../contract/rpc.js'
 import { FAULTS } from '../../hw/vcap1/faultCatalogue.js'
 import type { SandboxOptions } from '../sandbox/sandbox.js'
 import { writeFileAtomic } from './atomicWrite.js'
-import { DraftStore } from './drafts.js'
 import { defaultExportPath, exportRun } from './exports.js'
 import { scenarioProblems } from './problemsOfRun.js'
 import { checkReferences, copyProject, loadProject, normalizeProjectPath, resolveInProject } from './projects.js'
@@ -26,11 +24,12 @@ import type { ImportLimits } from './importLimits.js'
 import { RecentProjects } from './recent.js'
 import { RunManager, type Emit } from './runs.js'
 import { isInside, resolveWriteTarget } from './safePaths.js'
-import { createFromTemplate, templateInfos } from './templates.js'
+import { templateInfos } from './templates.js'
 import { recorderChunks } from './traceChunks.js'
 import { readChromeTraceFile } from '../chromeTrace/chromeTraceImport.js'
 import { typingFiles } from './typings.js'
-import { TrustStore, untrustedProblem } from './workspaceTrust.js'
+import { TrustStore } from './workspaceTrust.js'
+import { ProjectHolder, type OpenProject } from './openProject.js'
 import { workbenchVersion } from './workbenchRoot.js'
 
 export interface BackendOptions {
@@ -56,92 +55,25 @@ export interface WorkbenchBackend extends BackendApi {
   close(): Promise<void>
 }
 
-/** The folder the first launch creates (or reopens) in the projects folder. */
-export const SAMPLE_FOLDER = 'vcap1-sample'
-
-/** The project that is open: its folder, settings and drafts. */
-interface OpenProject {
-  root: string
-  settings: WorkbenchSettings
-  drafts: DraftStore
-}
+export { SAMPLE_FOLDER } from './openProject.js'
 
 export function createBackend(options: BackendOptions): WorkbenchBackend {
   const sinks = new Set<EventSink>()
-  // Binary parts can move (not be copied) to one page only: every other page gets a copy first.
-  const emit: Emit = (name, payload, opts) => {
-    const list = [...sinks]
-    list.forEach((sink, i) => {
-      try {
-        sink.emit(name, payload, { transfer: opts?.transfer === true && i === list.length - 1 })
-      } catch {
-        // A page whose connection broke is detached by its transport; the others go on.
-      }
-    })
-  }
+  const emit = fanOut(sinks)
   const runs = new RunManager(emit, options.sandbox)
   const recent = new RecentProjects(options.stateDir)
   // Workspace trust: an untrusted folder opens in restricted mode; nothing runs its code (workspaceTrust.ts).
   const trust = new TrustStore(options.stateDir)
-  let current: OpenProject | null = null
-  let launchError: Error | null = null
-
-  const open = async (root: string): Promise<Project> => {
-    const abs = path.resolve(root)
-    const drafts = new DraftStore(options.stateDir, abs)
-    const project = await loadProject(abs, drafts)
-    if (current !== null && current.root !== abs) await runs.stop()
-    current = { root: abs, settings: project.settings, drafts }
-    await recent.add(abs)
-    return { ...project, trust: await trust.check(abs) }
-  }
-
-  const newProject = async (template: TemplateId, root: string): Promise<Project> => {
-    await createFromTemplate(template, path.resolve(root))
-    // Made here from the workbench's own template: trusted.
-    await trust.trust(root)
-    return open(root)
-  }
-
-  /** Restricted mode: the refusal of anything that would evaluate the open project's code, or null when it is trusted. */
-  const refusal = async (p: OpenProject) => {
-    const answer = await trust.check(p.root)
-    return answer.trusted ? null : { problem: untrustedProblem(answer), untrusted: answer }
-  }
-
-  /** Launch: the folder asked for, else the most recent project that opens, else the sample. */
-  const ready = (async () => {
-    try {
-      if (options.open) {
-        await open(options.open)
-        return
-      }
-      for (const root of await recent.list()) {
-        try {
-          await open(root)
-          return
-        } catch {
-          // A recent project that no longer opens: try the next.
-        }
-      }
-      const sample = path.join(options.projectsFolder, SAMPLE_FOLDER)
-      if (await exists(path.join(sample, SETTINGS_FILE))) await open(sample)
-      else await newProject('vcap1', sample)
-    } catch (e) {
-      launchError = e as Error
-    }
-  })()
-
-  const project = async (): Promise<OpenProject> => {
-    await ready
-    if (current === null) throw new Error(launchError ? `no project is open (${launchError.message})` : 'no project is open')
-    return current
-  }
+  const projects = new ProjectHolder(options.stateDir, recent, trust, () => runs.stop(), options)
+  const ready = projects.ready
+  const project = () => projects.project()
+  const refusal = (p: OpenProject) => projects.refusal(p)
 
   const backend: WorkbenchBackend = {
     async hello() {
       await ready
-      if (current === null && launchError !== null) throw new Error(`cannot open the project at launch: ${launchError.message}`)
+      const current = projects.current
+      if (current === null && projects.launchError !== null) throw new Error(`cannot open the project at launch: ${projects.launchError.message}`)
       let reopened: Project | null = null
       if (current !== null) {
         try {
@@ -150,7 +82,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
           reopened = { ...reopened, trust: await trust.check(current.root) }
         } catch {
           // The folder went away (or was broken from outside) since it opened: the page starts with no project.
-          current = null
+          projects.current = null
         }
       }
       return {
@@ -170,12 +102,12 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
 
     async openProject(root) {
       await ready
-      return open(requireString(root, 'the project folder'))
+      return projects.open(requireString(root, 'the project folder'))
     },
 
     async newProject(template, root) {
       await ready
-      return newProject(template, requireString(root, 'the new project folder'))
+      return projects.newProject(template, requireString(root, 'the new project folder'))
     },
 
     async saveFile(file, content): Promise<SavedFile> {
@@ -209,7 +141,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
       await copyProject(p.root, requireString(root, 'the folder to save to'), checkBuffers(buffers))
       // A copy made here of a trusted project (with the user's own buffers) is trusted too; of an untrusted one, not.
       if (from.trusted) await trust.trust(root)
-      return open(root)
+      return projects.open(root)
     },
 
     async storeDraft(file, content) {
@@ -260,7 +192,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
 
     async injectFault(request) {
       // Only a run in progress takes a fault, and only a trusted project runs; checked again all the same.
-      const p = current
+      const p = projects.current
       const refused = p === null ? null : await refusal(p)
       if (refused !== null) return { ok: false, error: refused.problem.message, timeNs: 0 }
       return runs.injectFault(request)
@@ -275,7 +207,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
         // A running run exports its trace as it is now.
         const trace = runs.traceOf(kept)
         if (trace === null) return { ok: false, error: `run ${request.runId} has no trace` }
-        const base = current?.root ?? options.projectsFolder
+        const base = projects.current?.root ?? options.projectsFolder
         const file = request.path ? path.resolve(base, request.path) : defaultExportPath(base, kept.info, request.kind)
         // It stays in the project (the default exports/ folder, or a path inside it), else in the folder the user named.
         const inProject = isInside(base, file)
@@ -291,7 +223,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
     },
 
     async openTrace(file) {
-      const abs = path.resolve(current?.root ?? options.projectsFolder, requireString(file, 'the trace file'))
+      const abs = path.resolve(projects.current?.root ?? options.projectsFolder, requireString(file, 'the trace file'))
       const imported = await readChromeTraceFile(abs, { limits: options.importLimits })
       const kept = runs.keep({ ...imported.about, startedAt: Date.now(), origin: 'file', replayOf: null, warnings: imported.warnings.slice(0, 100) }, imported.trace, null)
       emit('runStarted', kept.info)
@@ -338,11 +270,16 @@ function checkBuffers(buffers: unknown): SourceBuffer[] {
   return buffers as SourceBuffer[]
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p)
-    return true
-  } catch {
-    return false
+/** Every event to every attached page. Binary parts can move (not be copied) to one page only: every other page gets a copy first. */
+function fanOut(sinks: Set<EventSink>): Emit {
+  return (name, payload, opts) => {
+    const list = [...sinks]
+    list.forEach((sink, i) => {
+      try {
+        sink.emit(name, payload, { transfer: opts?.transfer === true && i === list.length - 1 })
+      } catch {
+        // A page whose connection broke is detached by its transport; the others go on.
+      }
+    })
   }
 }
