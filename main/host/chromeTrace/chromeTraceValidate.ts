@@ -67,92 +67,115 @@ type Ev = Record<string, any>
 
 /** Validates trace text (or an already-parsed value). */
 export function validateChromeTrace(input: string | unknown): ValidationResult {
-  const errors: string[] = []
-  const warnings: string[] = []
-  const stats = { events: 0, slices: 0, asyncSpans: 0, flows: 0, counters: 0, instants: 0, threads: 0 }
-  const result = () => ({ ok: errors.length === 0, errors, warnings, stats })
-  let doc: unknown = input
-  if (typeof input === 'string') {
-    try {
-      doc = JSON.parse(input)
-    } catch (e) {
-      errors.push(`not JSON: ${(e as Error).message}`)
-      return result()
-    }
+  const checker = new TraceChecker()
+  const events = checker.documentEvents(input)
+  if (events !== null) {
+    checker.stats.events = events.length
+    events.forEach((raw, i) => checker.event(raw, i))
+    checker.unclosed()
+    checker.sliceNesting()
+    checker.flowBinding()
+    checker.naming()
   }
-  let events: unknown[]
-  if (Array.isArray(doc)) events = doc
-  else if (doc !== null && typeof doc === 'object' && Array.isArray((doc as Ev).traceEvents)) {
-    events = (doc as Ev).traceEvents
-    const unit = (doc as Ev).displayTimeUnit
-    if (unit !== undefined && unit !== 'ms' && unit !== 'ns') errors.push(`displayTimeUnit must be "ms" or "ns", got ${JSON.stringify(unit)}`)
-  } else {
-    errors.push('expected a JSON array of events or an object with a traceEvents array')
-    return result()
+  return checker.result()
+}
+
+/** One validation: what it has seen so far, and a method per check. */
+class TraceChecker {
+  readonly errors: string[] = []
+  readonly warnings: string[] = []
+  readonly stats = { events: 0, slices: 0, asyncSpans: 0, flows: 0, counters: 0, instants: 0, threads: 0 }
+  private readonly processNames = new Set<number>()
+  private readonly threadNames = new Set<string>()
+  private readonly used: { pid: number; tid: number | undefined; i: number }[] = []
+  // Per thread: open B stack, and X intervals for overlap and flow binding.
+  private readonly bStacks = new Map<string, { name: string; ts: number; i: number }[]>()
+  private readonly sliceStarts = new Map<string, Set<string>>()
+  private readonly xByThread = new Map<string, { ts: number; end: number; i: number }[]>()
+  private readonly asyncOpen = new Map<string, { name: string; ts: number; i: number }[]>()
+  private readonly flows = new Map<string, { ph: string; ts: number; i: number }[]>()
+  private readonly flowEvents: { ev: Ev; i: number }[] = []
+  private readonly phaseValidators = validators()
+
+  result(): ValidationResult {
+    return { ok: this.errors.length === 0, errors: this.errors, warnings: this.warnings, stats: this.stats }
   }
-  stats.events = events.length
-  const limit = (list: string[], msg: string) => {
+
+  private limit(list: string[], msg: string): void {
     if (list.length < 200) list.push(msg)
     else if (list.length === 200) list.push('... further problems omitted')
   }
-  const err = (i: number, msg: string) => limit(errors, `event ${i}: ${msg}`)
 
-  const processNames = new Set<number>()
-  const threadNames = new Set<string>()
-  const used: { pid: number; tid: number | undefined; i: number }[] = []
-  // Per thread: open B stack, and X intervals for overlap and flow binding.
-  const bStacks = new Map<string, { name: string; ts: number; i: number }[]>()
-  const sliceStarts = new Map<string, Set<string>>()
-  const xByThread = new Map<string, { ts: number; end: number; i: number }[]>()
-  const asyncOpen = new Map<string, { name: string; ts: number; i: number }[]>()
-  const flows = new Map<string, { ph: string; ts: number; i: number }[]>()
-  const flowEvents: { ev: Ev; i: number }[] = []
-  const phaseValidators = validators()
+  private err(i: number, msg: string): void {
+    this.limit(this.errors, `event ${i}: ${msg}`)
+  }
 
-  events.forEach((raw, i) => {
-    if (raw === null || typeof raw !== 'object') return err(i, 'not an object')
+  /** The event list of the document (an array, or an object with traceEvents), or null after an error. */
+  documentEvents(input: string | unknown): unknown[] | null {
+    let doc: unknown = input
+    if (typeof input === 'string') {
+      try {
+        doc = JSON.parse(input)
+      } catch (e) {
+        this.errors.push(`not JSON: ${(e as Error).message}`)
+        return null
+      }
+    }
+    if (Array.isArray(doc)) return doc
+    if (doc !== null && typeof doc === 'object' && Array.isArray((doc as Ev).traceEvents)) {
+      const unit = (doc as Ev).displayTimeUnit
+      if (unit !== undefined && unit !== 'ms' && unit !== 'ns') this.errors.push(`displayTimeUnit must be "ms" or "ns", got ${JSON.stringify(unit)}`)
+      return (doc as Ev).traceEvents
+    }
+    this.errors.push('expected a JSON array of events or an object with a traceEvents array')
+    return null
+  }
+
+  /** One event: its phase's schema, then what its phase pairs with. */
+  event(raw: unknown, i: number): void {
+    if (raw === null || typeof raw !== 'object') return this.err(i, 'not an object')
     const ev = raw as Ev
     const ph = ev.ph
-    const validate = phaseValidators[ph as string]
-    if (!validate) return err(i, `unknown phase ${JSON.stringify(ph)}`)
+    const validate = this.phaseValidators[ph as string]
+    if (!validate) return this.err(i, `unknown phase ${JSON.stringify(ph)}`)
     const valid: boolean = validate(raw)
     if (!valid) {
-      for (const e of validate.errors ?? []) err(i, `(${ph} ${JSON.stringify(ev.name ?? '')}) ${e.instancePath || 'event'} ${e.message}`)
+      for (const e of validate.errors ?? []) this.err(i, `(${ph} ${JSON.stringify(ev.name ?? '')}) ${e.instancePath || 'event'} ${e.message}`)
       return
     }
     if (ph === 'M') {
-      if (ev.name === 'process_name') processNames.add(ev.pid)
-      if (ev.name === 'thread_name') threadNames.add(`${ev.pid}/${ev.tid}`)
+      if (ev.name === 'process_name') this.processNames.add(ev.pid)
+      if (ev.name === 'thread_name') this.threadNames.add(`${ev.pid}/${ev.tid}`)
       return
     }
-    if (!Number.isFinite(ev.ts) || ev.ts < 0) return err(i, `ts must be finite and >= 0, got ${ev.ts}`)
-    used.push({ pid: ev.pid, tid: ev.tid, i })
+    if (!Number.isFinite(ev.ts) || ev.ts < 0) return this.err(i, `ts must be finite and >= 0, got ${ev.ts}`)
+    this.used.push({ pid: ev.pid, tid: ev.tid, i })
     const thread = `${ev.pid}/${ev.tid}`
     switch (ph) {
       case 'X': {
-        stats.slices++
-        if (!Number.isFinite(ev.dur)) return err(i, 'X without a finite dur')
-        const list = xByThread.get(thread) ?? []
+        this.stats.slices++
+        if (!Number.isFinite(ev.dur)) return this.err(i, 'X without a finite dur')
+        const list = this.xByThread.get(thread) ?? []
         list.push({ ts: ev.ts, end: ev.ts + ev.dur, i })
-        xByThread.set(thread, list)
-        addStart(sliceStarts, thread, ev)
+        this.xByThread.set(thread, list)
+        addStart(this.sliceStarts, thread, ev)
         break
       }
       case 'B': {
-        stats.slices++
-        const st = bStacks.get(thread) ?? []
+        this.stats.slices++
+        const st = this.bStacks.get(thread) ?? []
         st.push({ name: ev.name, ts: ev.ts, i })
-        bStacks.set(thread, st)
-        addStart(sliceStarts, thread, ev)
+        this.bStacks.set(thread, st)
+        addStart(this.sliceStarts, thread, ev)
         break
       }
       case 'E': {
-        const st = bStacks.get(thread) ?? []
+        const st = this.bStacks.get(thread) ?? []
         const open = st.pop()
-        if (!open) err(i, `E "${ev.name}" on ${thread} without a matching B`)
+        if (!open) this.err(i, `E "${ev.name}" on ${thread} without a matching B`)
         else {
-          if (open.name !== ev.name) err(i, `E "${ev.name}" closes B "${open.name}" (event ${open.i}): B/E must nest`)
-          if (ev.ts < open.ts) err(i, `E "${ev.name}" ends before its B started`)
+          if (open.name !== ev.name) this.err(i, `E "${ev.name}" closes B "${open.name}" (event ${open.i}): B/E must nest`)
+          if (ev.ts < open.ts) this.err(i, `E "${ev.name}" ends before its B started`)
         }
         break
       }
@@ -160,91 +183,102 @@ export function validateChromeTrace(input: string | unknown): ValidationResult {
       case 'e':
       case 'n': {
         const id = asyncId(ev)
-        if (id === null) return err(i, `${ph} "${ev.name}" needs an id or id2`)
+        if (id === null) return this.err(i, `${ph} "${ev.name}" needs an id or id2`)
         const key = `${ev.cat}|${id}`
-        const open = asyncOpen.get(key) ?? []
+        const open = this.asyncOpen.get(key) ?? []
         if (ph === 'b') {
-          stats.asyncSpans++
+          this.stats.asyncSpans++
           open.push({ name: ev.name, ts: ev.ts, i })
-          asyncOpen.set(key, open)
+          this.asyncOpen.set(key, open)
         } else if (ph === 'e') {
           const top = open.pop()
-          if (!top) err(i, `async end "${ev.name}" (cat ${ev.cat}, id ${id}) without a begin`)
+          if (!top) this.err(i, `async end "${ev.name}" (cat ${ev.cat}, id ${id}) without a begin`)
           else {
-            if (top.name !== ev.name) err(i, `async end "${ev.name}" closes "${top.name}" (event ${top.i}): nested async spans must close in order`)
-            if (ev.ts < top.ts) err(i, `async end "${ev.name}" before its begin`)
+            if (top.name !== ev.name) this.err(i, `async end "${ev.name}" closes "${top.name}" (event ${top.i}): nested async spans must close in order`)
+            if (ev.ts < top.ts) this.err(i, `async end "${ev.name}" before its begin`)
           }
-        } else if (open.length === 0) err(i, `async instant "${ev.name}" (cat ${ev.cat}, id ${id}) outside any open span`)
+        } else if (open.length === 0) this.err(i, `async instant "${ev.name}" (cat ${ev.cat}, id ${id}) outside any open span`)
         break
       }
       case 's':
       case 't':
       case 'f': {
         const key = `${ev.cat}|${ev.name}|${ev.id}`
-        const list = flows.get(key) ?? []
+        const list = this.flows.get(key) ?? []
         list.push({ ph, ts: ev.ts, i })
-        flows.set(key, list)
-        flowEvents.push({ ev, i })
+        this.flows.set(key, list)
+        this.flowEvents.push({ ev, i })
         break
       }
       case 'C':
-        stats.counters++
+        this.stats.counters++
         break
       case 'i':
       case 'I':
-        stats.instants++
+        this.stats.instants++
         break
     }
-  })
+  }
 
-  for (const [thread, st] of bStacks) for (const open of st) err(open.i, `B "${open.name}" on ${thread} is never ended`)
-  for (const [key, open] of asyncOpen) for (const o of open) err(o.i, `async span "${o.name}" (${key}) is never ended`)
+  /** B slices and async spans that never end. */
+  unclosed(): void {
+    for (const [thread, st] of this.bStacks) for (const open of st) this.err(open.i, `B "${open.name}" on ${thread} is never ended`)
+    for (const [key, open] of this.asyncOpen) for (const o of open) this.err(o.i, `async span "${o.name}" (${key}) is never ended`)
+  }
 
-  // X events on one thread must nest properly: a slice starting inside another ends inside it too.
-  // Times are microseconds with nanosecond decimals, so sums are compared within a thousandth of that.
-  const EPS = 1e-6
-  for (const [thread, list] of xByThread) {
-    list.sort((a, b) => a.ts - b.ts || b.end - a.end)
-    const stack: { ts: number; end: number; i: number }[] = []
-    for (const x of list) {
-      while (stack.length > 0 && stack[stack.length - 1].end <= x.ts + EPS) stack.pop()
-      const parent = stack[stack.length - 1]
-      if (parent !== undefined && x.end > parent.end + EPS) {
-        err(x.i, `X on ${thread} [${x.ts}, ${x.end}] overlaps event ${parent.i} [${parent.ts}, ${parent.end}] without nesting in it`)
+  /** X slices of a thread nest. */
+  sliceNesting(): void {
+    // X events on one thread must nest properly: a slice starting inside another ends inside it too.
+    // Times are microseconds with nanosecond decimals, so sums are compared within a thousandth of that.
+    const EPS = 1e-6
+    for (const [thread, list] of this.xByThread) {
+      list.sort((a, b) => a.ts - b.ts || b.end - a.end)
+      const stack: { ts: number; end: number; i: number }[] = []
+      for (const x of list) {
+        while (stack.length > 0 && stack[stack.length - 1].end <= x.ts + EPS) stack.pop()
+        const parent = stack[stack.length - 1]
+        if (parent !== undefined && x.end > parent.end + EPS) {
+          this.err(x.i, `X on ${thread} [${x.ts}, ${x.end}] overlaps event ${parent.i} [${parent.ts}, ${parent.end}] without nesting in it`)
+        }
+        stack.push(x)
       }
-      stack.push(x)
     }
   }
 
-  // Flows: s first, then t*, then f; ts never going back; each bound to a slice start.
-  for (const [key, list] of flows) {
-    stats.flows++
-    const phs = list.map((x) => x.ph).join('')
-    if (!/^st*f$/.test(phs)) err(list[0].i, `flow ${key} has phases "${phs}"; expected s, any t, then f`)
-    for (let k = 1; k < list.length; k++) if (list[k].ts < list[k - 1].ts) err(list[k].i, `flow ${key} goes back in time`)
-  }
-  for (const { ev, i } of flowEvents) {
-    const starts = sliceStarts.get(`${ev.pid}/${ev.tid}`)
-    if (!starts || !starts.has(`${ev.ts}|${ev.cat}`)) {
-      err(i, `flow ${ev.ph} (cat ${ev.cat}, id ${ev.id}) at ts ${ev.ts} on ${ev.pid}/${ev.tid} does not coincide with the start of a slice of the same category`)
+  /** Flows in order, each bound to a slice start. */
+  flowBinding(): void {
+    // Flows: s first, then t*, then f; ts never going back; each bound to a slice start.
+    for (const [key, list] of this.flows) {
+      this.stats.flows++
+      const phs = list.map((x) => x.ph).join('')
+      if (!/^st*f$/.test(phs)) this.err(list[0].i, `flow ${key} has phases "${phs}"; expected s, any t, then f`)
+      for (let k = 1; k < list.length; k++) if (list[k].ts < list[k - 1].ts) this.err(list[k].i, `flow ${key} goes back in time`)
+    }
+    for (const { ev, i } of this.flowEvents) {
+      const starts = this.sliceStarts.get(`${ev.pid}/${ev.tid}`)
+      if (!starts || !starts.has(`${ev.ts}|${ev.cat}`)) {
+        this.err(i, `flow ${ev.ph} (cat ${ev.cat}, id ${ev.id}) at ts ${ev.ts} on ${ev.pid}/${ev.tid} does not coincide with the start of a slice of the same category`)
+      }
     }
   }
 
-  // Every process and thread named.
-  const reported = new Set<string>()
-  for (const u of used) {
-    if (!processNames.has(u.pid) && !reported.has(`p${u.pid}`)) {
-      reported.add(`p${u.pid}`)
-      err(u.i, `pid ${u.pid} has no process_name metadata`)
+  /** Every process and thread named. */
+  naming(): void {
+    // Every process and thread named.
+    const reported = new Set<string>()
+    for (const u of this.used) {
+      if (!this.processNames.has(u.pid) && !reported.has(`p${u.pid}`)) {
+        reported.add(`p${u.pid}`)
+        this.err(u.i, `pid ${u.pid} has no process_name metadata`)
+      }
+      if (u.tid !== undefined && !this.threadNames.has(`${u.pid}/${u.tid}`) && !reported.has(`t${u.pid}/${u.tid}`)) {
+        reported.add(`t${u.pid}/${u.tid}`)
+        this.err(u.i, `thread ${u.pid}/${u.tid} has no thread_name metadata`)
+      }
     }
-    if (u.tid !== undefined && !threadNames.has(`${u.pid}/${u.tid}`) && !reported.has(`t${u.pid}/${u.tid}`)) {
-      reported.add(`t${u.pid}/${u.tid}`)
-      err(u.i, `thread ${u.pid}/${u.tid} has no thread_name metadata`)
-    }
+    this.stats.threads = this.threadNames.size
+    if (this.stats.events > 0 && this.used.length === 0) this.limit(this.warnings, 'the trace has only metadata events')
   }
-  stats.threads = threadNames.size
-  if (stats.events > 0 && used.length === 0) limit(warnings, 'the trace has only metadata events')
-  return result()
 }
 
 function asyncId(ev: Ev): string | null {
