@@ -3,11 +3,10 @@
  * trust answer), creating one from a template, the launch (the folder asked for, else the most
  * recent project that opens, else the VCAP-1 sample), and restricted mode's refusal to run code.
  */
-import { stat } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { Problem, Project, ProjectTrust, TemplateId, WorkbenchSettings } from '../../contract/api.js'
 import { DraftStore } from './drafts.js'
-import { loadProject } from './projects.js'
+import { exists, loadProject } from './projects.js'
 import { SETTINGS_FILE } from './projectSchema.js'
 import type { RecentProjects } from './recent.js'
 import { createFromTemplate } from './templates.js'
@@ -91,14 +90,5 @@ export class ProjectHolder {
     } catch (e) {
       this.launchError = e as Error
     }
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p)
-    return true
-  } catch {
-    return false
   }
 }

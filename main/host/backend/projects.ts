@@ -83,7 +83,8 @@ function isText(bytes: Buffer): boolean {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+/** Whether a path exists (any kind of file). */
+export async function exists(p: string): Promise<boolean> {
   try {
     await stat(p)
     return true

@@ -148,8 +148,6 @@ export class VideoChannel {
   private frozen = false
 
   private config: VideoRunConfig | null = null
-  private frameSize = 0
-  private activeNs = 0
   private lineNs = 0
   private runAt = 0
   private nextSof = 0
@@ -247,11 +245,9 @@ export class VideoChannel {
     }
     const k = this.kernel
     this.config = config
-    this.frameSize = frameBytes(config.layout)
+    this.fifo.frameSize = frameBytes(config.layout)
     this.lineNs = config.intervalNs / totalLines(config.layout.height)
-    this.activeNs = this.lineNs * config.layout.height
-    this.fifo.frameSize = this.frameSize
-    this.fifo.activeNs = this.activeNs
+    this.fifo.activeNs = this.lineNs * config.layout.height
     this.running = true
     this.halted = false
     this.stopping = false
@@ -411,10 +407,10 @@ export class VideoChannel {
     f.tsLo = this.ts.lo
     f.tsHi = this.ts.hi
     f.ts = this.ts.hi * 0x1_0000_0000 + this.ts.lo
-    f.payload = this.frameSize
+    f.payload = this.fifo.frameSize
     if (fault === 'short') {
       const lines = Math.max(1, Math.floor(config.layout.height * 0.6))
-      f.payload = Math.min(this.frameSize, lines * config.layout.stride)
+      f.payload = Math.min(this.fifo.frameSize, lines * config.layout.stride)
     }
     f.placed = 0
     f.mode = 0
@@ -426,7 +422,7 @@ export class VideoChannel {
     f.prepared = null
     if (fault === 'overflow') {
       // Forced overflow mid-frame: the FIFO gives up half way through the active lines.
-      this.kernel.scheduleHw(now + Math.round(this.activeNs / 2), this.onForcedOverflow, f)
+      this.kernel.scheduleHw(now + Math.round(this.fifo.activeNs / 2), this.onForcedOverflow, f)
     }
   }
 
@@ -648,7 +644,7 @@ export class VideoChannel {
     let tsLo = f.tsLo
     let tsHi = f.tsHi
     if (this.tsAtEof) {
-      this.ts.at(Math.round(f.sof + this.activeNs))
+      this.ts.at(Math.round(f.sof + this.fifo.activeNs))
       tsLo = this.ts.lo
       tsHi = this.ts.hi
     }
@@ -714,7 +710,7 @@ export class VideoChannel {
     this.cancelEngine()
     if (!f.active) return
     const now = k.now()
-    const horizon = Math.max(f.sof + this.activeNs, this.next.active ? this.next.sof + this.activeNs : this.nextSof)
+    const horizon = Math.max(f.sof + this.fifo.activeNs, this.next.active ? this.next.sof + this.fifo.activeNs : this.nextSof)
     this.xferBytes = 0
     const at = f.discard ? -1 : this.fifo.overflowTime(now, Math.max(now, horizon), f, this.next, this.nextSof, Infinity, this.xferBytes, 0)
     if (at >= 0) this.engineEvent = k.scheduleHw(at, this.onOverflow, this)
