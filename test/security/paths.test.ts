@@ -5,7 +5,7 @@
  * and the backend keeps answering. A link whose real path is inside the project is written through,
  * keeping the file's mode, atomically.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BackendApi } from '../../main/contract/api.js'
@@ -73,6 +73,9 @@ describe('saves stay in the project', () => {
   it('refuses a save over a file link out of the project: the file it names and the link are untouched', async () => {
     const target = path.join(outside, '.bashrc')
     writeFileSync(target, 'keep me\n')
+    // A file that was there long before (a draft older than its file is dropped as stale, and the
+    // kernel's coarse file clock can give both the same time within a few milliseconds).
+    utimesSync(target, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000))
     symlinkSync(target, path.join(root, 'notes.md'))
     await expect(api.saveFile('notes.md', 'rm -rf ~\n')).rejects.toThrow(`notes.md: refused: it leads outside the project (${root}) (through a symbolic link: its real path is ${target})`)
     expect(readFileSync(target, 'utf8')).toBe('keep me\n')
