@@ -30,5 +30,12 @@ export function prebuiltSandboxBundles(): Promise<SandboxBundleTexts> | null {
     readFile(join(dir, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new Error(`the sandbox bundle ${join(dir, name)} cannot be read (${error.code ?? error.message}): rebuild with npm run build`)
     })
-  return Promise.all([read(SANDBOX_BUNDLE_FILES.process), read(SANDBOX_BUNDLE_FILES.worker), read(SANDBOX_BUNDLE_FILES.simulation)]).then(([process, worker, simulation]) => ({ process, worker, simulation }))
+  // Read side by side, but a missing file is named in the table's order, whichever read fails first.
+  return Promise.allSettled([read(SANDBOX_BUNDLE_FILES.process), read(SANDBOX_BUNDLE_FILES.worker), read(SANDBOX_BUNDLE_FILES.simulation)]).then((results) => {
+    const [process, worker, simulation] = results.map((r) => {
+      if (r.status === 'rejected') throw r.reason
+      return r.value
+    })
+    return { process, worker, simulation }
+  })
 }
