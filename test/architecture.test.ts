@@ -129,4 +129,15 @@ describe('architecture', () => {
   it('keeps the generated documentation pages current (npm run docs)', () => {
     for (const [file, text] of Object.entries(generatedDocs())) expect(readFileSync(path.join(ROOT, file), 'utf8'), file).toBe(text)
   })
+
+  it('no class driver helper imports the whole device', () => {
+    // Helpers get the narrow view of the device they use (deviceParts.ts, or an interface next to them);
+    // only the driver, which creates devices, imports StreamClassDevice from device.ts.
+    const dir = path.join(ROOT, 'main', 'classdriver')
+    const device = path.join(dir, 'device.ts')
+    const importers = files(dir)
+      .filter((f) => f !== device && imports(f).some((spec) => spec.startsWith('.') && path.resolve(path.dirname(f), spec) === path.join(dir, 'device.js')))
+      .map((f) => path.relative(ROOT, f).split(path.sep).join('/'))
+    expect(importers.sort()).toEqual(['main/classdriver/driver.ts'])
+  })
 })

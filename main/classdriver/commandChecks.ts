@@ -3,10 +3,10 @@
  * inside the completion notification, so a finding points at the line that completed the SRB (or, for
  * checks of the state after a callback, runs when that callback returns).
  */
-import type { StreamClassDevice } from './device.js'
-import type { Srb } from './srb.js'
-import type { StreamHeader } from './srb.js'
+import type { HeldSrbs } from './heldSrbs.js'
+import { srbRef, type Srb, type StreamHeader } from './srb.js'
 import type { StreamInstance } from './stream.js'
+import type { Verifier } from './verifier/verifier.js'
 import {
   KSSTREAM_HEADER_OPTIONSF_DURATIONVALID,
   KSSTREAM_HEADER_OPTIONSF_TIMEVALID,
@@ -16,16 +16,26 @@ import { STRUCT_SIZES } from './wdk/sizes.js'
 import { SRB_GET_DEVICE_PROPERTY, SRB_GET_STREAM_PROPERTY, SRB_READ_DATA } from './wdk/srbCommands.js'
 import type { HW_STREAM_DESCRIPTOR, STREAM_DATA_INTERSECT_INFO, STREAM_PROPERTY_DESCRIPTOR } from './wdk/strminiTypes.js'
 
+/** What the checks read of the device; most need only its verifier. */
+export interface CheckedDevice {
+  readonly verifier: Verifier
+  readonly streams: readonly StreamInstance[]
+  readonly held: HeldSrbs
+  readonly timers: { pending(owner: StreamInstance | null): boolean }
+  readonly priority: { pending(owner: StreamInstance | null): boolean }
+}
+type Reporting = Pick<CheckedDevice, 'verifier'>
+
 const HEADER = STRUCT_SIZES.HW_STREAM_HEADER
 const INFO = STRUCT_SIZES.HW_STREAM_INFORMATION
 
 /** SRB_GET_STREAM_INFO must fit in StreamDescriptorSize (docs/classdriver.md#rule-basis). */
-export function checkStreamInfo(device: StreamClassDevice, srb: Srb, descriptor: HW_STREAM_DESCRIPTOR, size: number, capacity: number): void {
+export function checkStreamInfo(device: Reporting, srb: Srb, descriptor: HW_STREAM_DESCRIPTOR, size: number, capacity: number): void {
   if (srb._Status !== STATUS_SUCCESS) return
   const h = descriptor.StreamHeader
   const n = h.NumberOfStreams >>> 0
   const stride = h.SizeOfHwStreamInformation >>> 0
-  const ref = device.srbRef(srb)
+  const ref = srbRef(srb)
   if (descriptor.StreamInfo.length > capacity) {
     device.verifier.report(
       'stream-descriptor-size',
@@ -47,10 +57,10 @@ export function checkStreamInfo(device: StreamClassDevice, srb: Srb, descriptor:
 }
 
 /** SRB_OPEN_STREAM: the required stream object fields, and the instance limit (docs/classdriver.md#rule-basis). */
-export function checkOpenStream(device: StreamClassDevice, srb: Srb, stream: StreamInstance): void {
+export function checkOpenStream(device: Pick<CheckedDevice, 'verifier' | 'streams'>, srb: Srb, stream: StreamInstance): void {
   if (srb._Status !== STATUS_SUCCESS) return
   const o = stream.object
-  const ref = device.srbRef(srb)
+  const ref = srbRef(srb)
   const missing: string[] = []
   if (typeof o.ReceiveDataPacket !== 'function') missing.push('ReceiveDataPacket')
   if (typeof o.ReceiveControlPacket !== 'function') missing.push('ReceiveControlPacket')
@@ -67,9 +77,9 @@ export function checkOpenStream(device: StreamClassDevice, srb: Srb, stream: Str
 }
 
 /** SRB_GET_DATA_INTERSECTION conventions (docs/classdriver.md#rule-basis). */
-export function checkIntersection(device: StreamClassDevice, srb: Srb, info: STREAM_DATA_INTERSECT_INFO): void {
+export function checkIntersection(device: Reporting, srb: Srb, info: STREAM_DATA_INTERSECT_INFO): void {
   if (srb._Status !== STATUS_SUCCESS) return
-  const ref = device.srbRef(srb)
+  const ref = srbRef(srb)
   const bytes = srb._NumberOfBytesToTransfer
   const buf = info.DataFormatBuffer
   if (info.SizeOfDataFormatBuffer === STRUCT_SIZES.ULONG) {
@@ -99,11 +109,11 @@ export function checkIntersection(device: StreamClassDevice, srb: Srb, info: STR
 }
 
 /** Property GET: within PropertyOutputSize and with the size set (docs/classdriver.md#rule-basis). */
-export function checkProperty(device: StreamClassDevice, srb: Srb, descriptor: STREAM_PROPERTY_DESCRIPTOR): void {
+export function checkProperty(device: Reporting, srb: Srb, descriptor: STREAM_PROPERTY_DESCRIPTOR): void {
   if (srb._Status !== STATUS_SUCCESS) return
   if (srb._Command !== SRB_GET_STREAM_PROPERTY && srb._Command !== SRB_GET_DEVICE_PROPERTY) return
   const bytes = srb._NumberOfBytesToTransfer
-  const ref = device.srbRef(srb)
+  const ref = srbRef(srb)
   if (bytes > descriptor.PropertyOutputSize) {
     device.verifier.report('property-overrun', `property GET returned ${bytes} bytes into a ${descriptor.PropertyOutputSize}-byte buffer; return STATUS_BUFFER_OVERFLOW`, { srb: ref })
   } else if (bytes === 0) {
@@ -112,9 +122,9 @@ export function checkProperty(device: StreamClassDevice, srb: Srb, descriptor: S
 }
 
 /** A completed read or write: sizes, time stamps, frame counters (docs/classdriver.md#rule-basis). */
-export function checkDataCompletion(device: StreamClassDevice, srb: Srb, stream: StreamInstance): void {
+export function checkDataCompletion(device: Reporting, srb: Srb, stream: StreamInstance): void {
   const headers = srb._CommandData.DataBufferArray as StreamHeader[]
-  const ref = device.srbRef(srb)
+  const ref = srbRef(srb)
   for (const h of headers) {
     if (h._DataUsed > h._FrameExtent) {
       device.verifier.report('buffer-overrun', `DataUsed ${h._DataUsed} exceeds FrameExtent ${h._FrameExtent}`, { srb: ref })
@@ -153,14 +163,14 @@ export function checkDataCompletion(device: StreamClassDevice, srb: Srb, stream:
 }
 
 /** After CLOSE_STREAM: nothing of the stream may be alive (docs/classdriver.md#rule-basis). */
-export function checkCloseStream(device: StreamClassDevice, stream: StreamInstance): void {
+export function checkCloseStream(device: Pick<CheckedDevice, 'verifier' | 'held' | 'timers' | 'priority'>, stream: StreamInstance): void {
   const v = device.verifier
   const at = { location: null, callback: null }
   for (const srb of device.held) {
     if (srb._StreamObject === stream.object) {
       v.report('outstanding-at-close', `${srb._Command === SRB_READ_DATA ? 'SRB_READ_DATA' : `SRB ${srb._Command}`} #${srb._id} of ${stream.label} is still outstanding after SRB_CLOSE_STREAM`, {
         ...at,
-        srb: device.srbRef(srb),
+        srb: srbRef(srb),
       })
     }
   }

@@ -8,7 +8,7 @@ import { StreamClassDevice } from './device.js'
 import { validateInitData } from './initData.js'
 import { Invoker, type UserCodeLocator } from './invocation.js'
 import type { ClassDriverSettings } from './settings.js'
-import { Srb, SrbState } from './srb.js'
+import { Srb, SrbState, srbRef } from './srb.js'
 import type { StreamInstance } from './stream.js'
 import { Verifier } from './verifier/verifier.js'
 import type { GUID, KSEVENT_ENTRY } from './wdk/ks.js'
@@ -447,7 +447,7 @@ export class StreamClassDriver {
       for (const srb of d.held) {
         if (srb._cancelCalled) {
           this.verifier.report('cancel-misuse', `HwCancelPacket was called for ${srbCommandName(srb._Command)} #${srb._id}, which was never completed afterwards`, {
-            srb: d.srbRef(srb),
+            srb: srbRef(srb),
             location: null,
             callback: null,
           })

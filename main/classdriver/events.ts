@@ -1,9 +1,16 @@
 import { Work } from '../sim/work.js'
-import type { StreamClassDevice } from './device.js'
+import type { CallingDevice, DeviceServices, StreamLookup } from './deviceParts.js'
 import type { QueuedEvent, StreamInstance } from './stream.js'
 import { IsEqualGUID, type GUID, type KSEVENT_ENTRY, type KSEVENT_ITEM, type KSEVENT_SET, type KSEVENTDATA } from './wdk/ks.js'
 import { NT_SUCCESS, STATUS_NOT_FOUND, STATUS_SUCCESS } from './wdk/ntstatus.js'
-import type { HW_EVENT_DESCRIPTOR, HW_STREAM_OBJECT, PHW_EVENT_ROUTINE } from './wdk/strminiTypes.js'
+import type { HW_EVENT_DESCRIPTOR, HW_STREAM_HEADER, HW_STREAM_OBJECT, PHW_EVENT_ROUTINE } from './wdk/strminiTypes.js'
+
+/** What the event queues read of their device: the event sets it declared and the extensions it hands out. */
+export interface EventDevice extends Omit<CallingDevice, 'runMinidriver'>, StreamLookup {
+  readonly extension: Record<string, any>
+  readonly instanceExtension: Record<string, any> | null
+  readonly streamHeader: HW_STREAM_HEADER | null
+}
 
 /** A queued event entry. The minidriver may keep this object (and only this one) after StrMiniEvent. */
 class EventEntry implements KSEVENT_ENTRY {
@@ -22,7 +29,7 @@ class EventEntry implements KSEVENT_ENTRY {
 class EventDescriptor implements HW_EVENT_DESCRIPTOR {
   live = true
   constructor(
-    private readonly device: StreamClassDevice,
+    private readonly device: Pick<DeviceServices, 'invoker' | 'verifier'>,
     private readonly fields: Omit<HW_EVENT_DESCRIPTOR, never>,
   ) {}
   private touch(name: string): void {
@@ -81,7 +88,7 @@ export class EventQueues {
   private readonly signalName: number
   listener: EventListener | null = null
 
-  constructor(private readonly dev: StreamClassDevice) {
+  constructor(private readonly dev: EventDevice) {
     this.track = dev.kernel.trace.defineTrack({ name: 'Events', group: 'Class driver', kind: 'instants', order: 3 })
     this.signalName = dev.kernel.trace.strings.intern('event signalled')
   }

@@ -1,5 +1,19 @@
-import type { StormReport } from '../sim/interrupts.js'
-import type { StreamClassDevice } from './device.js'
+import type { Machine } from '../hw/machine.js'
+import type { PciDevice } from '../hw/pciDevice.js'
+import type { InterruptObject, StormReport } from '../sim/interrupts.js'
+import type { DeviceServices } from './deviceParts.js'
+import type { HW_INITIALIZATION_DATA } from './wdk/strminiTypes.js'
+
+/** What the ISR wrapper reads of its device; the interrupt is connected at PnP start. */
+export interface InterruptDevice extends DeviceServices {
+  readonly machine: Machine
+  readonly card: PciDevice
+  readonly initData: Readonly<HW_INITIALIZATION_DATA>
+  readonly extension: Record<string, any>
+  readonly interrupt: InterruptObject | null
+  readonly synchronized: boolean
+  readonly priority: { readonly activeLower: number }
+}
 
 /**
  * The class driver's wrapper around the minidriver's HwInterrupt (docs/classdriver.md#interrupts). It calls the ISR
@@ -15,7 +29,7 @@ export class InterruptService {
   private unclaimedReported = 0
   private lowerReported = false
 
-  constructor(private readonly device: StreamClassDevice) {
+  constructor(private readonly device: InterruptDevice) {
     device.machine.intaVector.stormHooks.push((report) => this.onStorm(report))
   }
 

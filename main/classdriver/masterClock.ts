@@ -1,7 +1,7 @@
 import { DISPATCH_LEVEL } from '../sim/irql.js'
 import { US } from '../contract/time.js'
 import { Work } from '../sim/work.js'
-import type { StreamClassDevice } from './device.js'
+import type { CallingDevice, StreamLookup } from './deviceParts.js'
 import type { StreamInstance } from './stream.js'
 import { TIME_GET_STREAM_TIME, type HW_TIME_CONTEXT, type PHW_QUERY_CLOCK_ROUTINE } from './wdk/strminiTypes.js'
 
@@ -10,6 +10,11 @@ export interface ClockSource {
   readonly name: string
   /** Fills Time (100 ns) for the function; SystemTime is filled by the caller. */
   read(context: HW_TIME_CONTEXT): void
+}
+
+/** What the clocks read of their device. */
+export interface ClockDevice extends Omit<CallingDevice, 'runMinidriver'>, StreamLookup {
+  readonly extension: Record<string, any>
 }
 
 /** Time from a query to its callback (the class driver's round trip to the clock's owner). */
@@ -27,7 +32,7 @@ export class MasterClocks {
   private readonly pending = new Set<{ callback: PHW_QUERY_CLOCK_ROUTINE }>()
   private nextHandle = 0x1000
 
-  constructor(private readonly device: StreamClassDevice) {}
+  constructor(private readonly device: ClockDevice) {}
 
   register(source: ClockSource): number {
     const handle = this.nextHandle

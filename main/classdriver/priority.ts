@@ -1,5 +1,5 @@
 import { Work } from '../sim/work.js'
-import type { CallContext, StreamClassDevice } from './device.js'
+import type { CallContext, CallingDevice } from './deviceParts.js'
 import type { StreamInstance } from './stream.js'
 import { Dispatch, High, Low, LowToHigh, type PHW_PRIORITY_ROUTINE } from './wdk/strminiTypes.js'
 
@@ -15,7 +15,7 @@ export class PriorityRoutines {
   /** Dispatch or Low routines running now (on some CPU's stack). */
   activeLower = 0
 
-  constructor(private readonly device: StreamClassDevice) {}
+  constructor(private readonly device: Omit<CallingDevice, 'runMinidriver'>) {}
 
   pending(owner: StreamInstance | null): boolean {
     return this.slots.has(owner)

@@ -3,6 +3,7 @@ import type { RequestQueue } from './queues.js'
 import type { StreamInstance } from './stream.js'
 import type { KSTIME, KS_FRAME_INFO, KSSTREAM_HEADER, RECT } from './wdk/ks.js'
 import { KS_FRAME_INFO_LAYOUT, STRUCT_SIZES } from './wdk/sizes.js'
+import { srbCommandName } from './wdk/srbCommands.js'
 import type {
   HW_STREAM_OBJECT,
   HW_STREAM_REQUEST_BLOCK,
@@ -34,6 +35,11 @@ export interface SrbWatcher {
   touchedAfterCompletion(srb: Srb, what: string): void
   /** A write into a media-specific extension beyond StreamHeaderMediaSpecific. */
   extensionOverrun(srb: Srb, field: string, end: number, size: number): void
+}
+
+/** Short form of an SRB for findings. */
+export function srbRef(srb: Srb): { id: number; command: string; stream: number | null } {
+  return { id: srb._id, command: srbCommandName(srb._Command), stream: srb._streamNumber }
 }
 
 /** Value of `Status` until the minidriver sets it: "never set" (docs/classdriver.md#rule-basis). */

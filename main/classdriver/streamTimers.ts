@@ -1,7 +1,7 @@
 import type { EventHandle } from '../sim/eventQueue.js'
 import { US } from '../contract/time.js'
 import { Work } from '../sim/work.js'
-import type { StreamClassDevice } from './device.js'
+import type { CallingDevice } from './deviceParts.js'
 import type { StreamInstance } from './stream.js'
 import type { PHW_TIMER_ROUTINE } from './wdk/strminiTypes.js'
 
@@ -18,7 +18,7 @@ interface Slot {
 export class StreamTimers {
   private readonly slots = new Map<StreamInstance | null, Slot>()
 
-  constructor(private readonly device: StreamClassDevice) {}
+  constructor(private readonly device: Omit<CallingDevice, 'runMinidriver'>) {}
 
   pending(owner: StreamInstance | null): boolean {
     return this.slots.has(owner)

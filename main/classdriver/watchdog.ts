@@ -1,10 +1,23 @@
 import type { EventHandle } from '../sim/eventQueue.js'
 import { SECOND } from '../contract/time.js'
-import type { StreamClassDevice } from './device.js'
+import type { CallingDevice, SrbStats, StreamLookup } from './deviceParts.js'
+import type { HeldSrbs } from './heldSrbs.js'
 import type { RequestQueue } from './queues.js'
-import { SrbState, type Srb } from './srb.js'
+import { SrbState, srbRef, type Srb } from './srb.js'
+import type { StreamInstance } from './stream.js'
 import { KSSTATE_STOP } from './wdk/ks.js'
 import { srbCommandName } from './wdk/srbCommands.js'
+import type { HW_INITIALIZATION_DATA } from './wdk/strminiTypes.js'
+
+/** What the watchdog reads of its device: the held SRBs, the queues, and the timeout handler. */
+export interface WatchdogDevice extends Omit<CallingDevice, 'contextOf'>, StreamLookup {
+  readonly initData: Readonly<HW_INITIALIZATION_DATA>
+  readonly synchronized: boolean
+  readonly held: HeldSrbs
+  readonly stats: SrbStats
+  readonly deviceQueue: RequestQueue
+  readonly streams: readonly StreamInstance[]
+}
 
 /**
  * The class driver's once-a-second watchdog (docs/classdriver.md#timeouts): decrements TimeoutCounter of every
@@ -14,7 +27,7 @@ import { srbCommandName } from './wdk/srbCommands.js'
 export class Watchdog {
   private handle: EventHandle | null = null
 
-  constructor(private readonly device: StreamClassDevice) {}
+  constructor(private readonly device: WatchdogDevice) {}
 
   start(): void {
     if (this.handle !== null) return
@@ -46,7 +59,7 @@ export class Watchdog {
     const handler = d.initData.HwRequestTimeoutHandler
     const label = `${srbCommandName(srb._Command)} #${srb._id}`
     if (typeof handler !== 'function') {
-      d.verifier.report('srb-orphaned', `${label} timed out and there is no HwRequestTimeoutHandler to finish it`, { srb: d.srbRef(srb), location: null, callback: null })
+      d.verifier.report('srb-orphaned', `${label} timed out and there is no HwRequestTimeoutHandler to finish it`, { srb: srbRef(srb), location: null, callback: null })
       return
     }
     d.runMinidriver(
@@ -59,13 +72,13 @@ export class Watchdog {
         const stream = d.streamOfObject(srb._StreamObject)
         if (srb._TimeoutCounter === 0) {
           d.verifier.report('srb-orphaned', `${label} is left uncompleted with TimeoutCounter 0 after the timeout handler: nothing will finish it`, {
-            srb: d.srbRef(srb),
+            srb: srbRef(srb),
             location: null,
             callback: handler.name || 'HwRequestTimeoutHandler',
           })
         } else if (stream !== null && (stream.closed || (srb._queue === 'data' && stream.state === KSSTATE_STOP))) {
           d.verifier.report('srb-orphaned', `${label} was re-armed although ${stream.label} is ${stream.closed ? 'closed' : 'stopped'}: it can never complete`, {
-            srb: d.srbRef(srb),
+            srb: srbRef(srb),
             location: null,
             callback: handler.name || 'HwRequestTimeoutHandler',
           })
