@@ -27,7 +27,8 @@
  *    out/ to its `Workbench: http://...` line (the build's stages; then the next start).
  *
  * Each is run several times in the same process; the best and the median are printed (the first runs
- * include JIT warm-up). `--json` prints the figures as JSON for the README.
+ * include JIT warm-up). `--json` prints the figures as JSON for the README; `--core` measures only 1-3
+ * (the emulation's own speed, what bench/compare.ts compares between two commits).
  */
 import { buildPreset } from '../main/client/scenario/presets.js'
 import type { Scenario } from '../main/client/scenario/schema.js'
@@ -84,6 +85,7 @@ function roundTrips(driver: CompiledDriver): { perSecond: number; traceEvents: n
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json')
+  const core = process.argv.includes('--core')
   const testcap = await compiled('examples/testcap.ts')
   const control = await compiled('bench/controlDriver.ts')
   const vcap1 = await compiled('examples/vcap1-capture.ts')
@@ -107,6 +109,11 @@ async function main(): Promise<void> {
     bigDropped = b.dropped
     // The same frames copied with Uint8Array.set, in this run, right after the DMA run.
     dmaShare.push(b.dmaBytesPerSecond / memcpyBytesPerSecond(b.frameBytes, b.frames))
+  }
+  if (core) {
+    const [c, t, s, st, b, d] = [stats(ratios), stats(trips), stats(small), stats(smallTraced), stats(big), stats(dmaShare)]
+    console.log(JSON.stringify({ capturePreset: c.median, controlRoundTrips: t.median, dataPath640x480: s.median, dataPath640x480Traced: st.median, dataPath1080p60: b.median, dmaVsMemcpy: d.median }))
+    return
   }
   const swap = await hotSwapTimes('examples/vcap1-capture.ts', 10)
   const swapTimes = [...swap.times].sort((a, b) => a - b)
