@@ -1,16 +1,27 @@
 import type { EventHandle } from '../../sim/eventQueue.js'
-import type { Kernel } from '../../sim/kernel.js'
+import type { TraceRecorder } from '../../sim/trace/recorder.js'
 import { SECOND } from '../../contract/time.js'
 import { blockAlign, type AudioFormat, type AudioGenerator } from './audioGenerator.js'
-import type { BusMaster, DmaSource } from './busMaster.js'
-import { Descriptor, type DescriptorRing } from './descriptorRing.js'
-import type { InterruptBlock } from './interruptBlock.js'
-import { DESC_WB, ERR, INT, errorCauseName } from './registers.js'
-import type { TimestampCounter } from './timestampCounter.js'
+import type { DmaSource } from './busMaster.js'
+import { DmaChannel, type ChannelParts } from './dmaChannel.js'
+import { DESC_WB, ERR, INT } from './registers.js'
 
 /** Audio FIFO depth and DMA burst (vcap1.md 7.6). */
 export const AUDIO_FIFO_BYTES = 4096
 export const AUDIO_BURST_BYTES = 128
+
+/** The audio channel's trace tracks, names and argument layout, defined once per card. */
+function defineAudioTrace(t: TraceRecorder) {
+  const track = t.defineTrack({ name: 'VCAP-1 audio DMA', group: 'Hardware', kind: 'slices', order: 120 })
+  const eventTrack = t.defineTrack({ name: 'VCAP-1 audio events', group: 'Hardware', kind: 'instants', order: 121 })
+  const names = { chunk: t.strings.intern('period'), overrun: t.strings.intern('AUD_OVERRUN'), halted: t.strings.intern('HALTED'), error: t.strings.intern('DMA error') }
+  const eventArgs = t.defineArgs('vcap1.audio', [
+    { name: 'descriptor', format: 'int' },
+    { name: 'bytes', format: 'int' },
+    { name: 'first sample', format: 'int' },
+  ])
+  return { track, eventTrack, names, eventArgs }
+}
 
 /** Rendered samples of the current descriptor, readable as a DMA source. */
 class RenderedChunk implements DmaSource {
@@ -29,25 +40,14 @@ class RenderedChunk implements DmaSource {
  * with AUD_POSITION as the position register. Data reaches memory in 128-byte bursts as AUD_POSITION
  * is read, and whole at completion.
  */
-export class AudioChannel {
-  strict = false
+export class AudioChannel extends DmaChannel<AudioFormat, ReturnType<typeof defineAudioTrace>> {
   cyclic = false
   generator = 0
-  /** Told when a chunk is written back: its buffer address and the chunk's slice (trace flows). */
-  onChainEnd: ((address: number, sliceStart: number, track: number) => void) | null = null
   /** Clock drift of the audio source in ppm (fault #25). */
   driftPpm = 0
   /** AUD_POSITION reads wobble by up to this many bursts (fault #25). */
   positionJitter = 0
-  /** Called when an error halts the channel: the card clears AUD_CTRL.RUN (vcap1.md 7.5). */
-  onError: () => void = () => {}
 
-  running = false
-  halted = true
-  stopping = false
-  error = 0
-  errorAddress = 0
-  errorDescriptor = 0
   lostSamples = 0
   /** Bytes delivered by completed descriptors. */
   private completedBytes = 0
@@ -62,11 +62,8 @@ export class AudioChannel {
   /** Sample frames handed to descriptors so far (including those lost to overrun). */
   private position = 0
   private chunkIndex = 0
-  private discontinuity = false
   /** Samples were lost while a period was held: the period after it carries DISCONTINUITY. */
   private gapAfterChunk = false
-  private readonly desc = new Descriptor()
-  private descHeld = false
   /** Sample frame index at the start of the held descriptor, and frames flushed to memory so far. */
   private chunkFirst = 0
   private chunkFrames = 0
@@ -74,36 +71,13 @@ export class AudioChannel {
   private readonly chunk = new RenderedChunk()
   private event: EventHandle | null = null
   private overrunEvent: EventHandle | null = null
-  private stopEvent: EventHandle | null = null
-  private readonly track: number
-  private readonly eventTrack: number
-  private readonly chunkName: number
-  private readonly overrunName: number
-  private readonly haltName: number
-  private readonly errorName: number
-  private readonly args: number
 
   constructor(
-    private readonly kernel: Kernel,
-    readonly ring: DescriptorRing,
-    private readonly port: BusMaster,
-    private readonly irq: InterruptBlock,
-    private readonly ts: TimestampCounter,
+    parts: ChannelParts,
     private readonly audio: AudioGenerator,
     private readonly rng: { int(lo: number, hi: number): number },
   ) {
-    const t = kernel.trace
-    this.track = t.defineTrack({ name: 'VCAP-1 audio DMA', group: 'Hardware', kind: 'slices', order: 120 })
-    this.eventTrack = t.defineTrack({ name: 'VCAP-1 audio events', group: 'Hardware', kind: 'instants', order: 121 })
-    this.chunkName = t.strings.intern('period')
-    this.overrunName = t.strings.intern('AUD_OVERRUN')
-    this.haltName = t.strings.intern('HALTED')
-    this.errorName = t.strings.intern('DMA error')
-    this.args = t.defineArgs('vcap1.audio', [
-      { name: 'descriptor', format: 'int' },
-      { name: 'bytes', format: 'int' },
-      { name: 'first sample', format: 'int' },
-    ])
+    super(parts, 'audio', defineAudioTrace(parts.kernel.trace))
   }
 
   /**
@@ -178,13 +152,8 @@ export class AudioChannel {
     return this.completedBytes + (this.descHeld ? this.chunkWritten * this.frameBytes : 0)
   }
 
-  start(format: AudioFormat, configProblem: string | null): string | null {
-    if (!this.halted) return null
-    if (this.error !== 0) return 'the channel has an error latched: CH_RESET first'
-    if (configProblem !== null) {
-      this.fail(ERR.BAD_CONFIG, 0, this.ring.head)
-      return configProblem
-    }
+  /** RUN 0 -> 1 with a valid format: the sample clock starts now. */
+  protected override begin(format: AudioFormat): void {
     this.format = format
     this.frameBytes = blockAlign(format)
     this.runAt = this.kernel.now()
@@ -196,43 +165,28 @@ export class AudioChannel {
     this.stopping = false
     this.descHeld = false
     this.advance()
-    return null
   }
 
-  stop(): void {
-    if (this.halted || this.stopping) return
-    this.stopping = true
-    this.cancel()
+  /** RUN 1 -> 0: finish the current burst, write back what was captured as ABORTED, then HALTED. */
+  protected override beginStop(): void {
+    this.cancelEvents()
     const k = this.kernel
-    // Finish the current burst, write back what was captured as ABORTED, then halt.
     const burstNs = Math.ceil((AUDIO_BURST_BYTES / (this.frameBytes * this.format.sampleRate)) * SECOND)
     this.stopEvent = k.scheduleHw(k.now() + burstNs, this.onStop, this)
   }
 
-  reset(): boolean {
-    if (!this.halted) return false
-    this.error = 0
-    this.errorAddress = 0
-    this.errorDescriptor = 0
-    this.ring.resetIndices()
-    this.discontinuity = false
+  protected override forgetStream(): void {
     this.gapAfterChunk = false
-    this.descHeld = false
-    return true
   }
 
-  /** Soft reset, power loss or an error: no more events, HALTED, no handshake. */
-  kill(): void {
-    this.cancel()
-    if (this.stopEvent !== null) this.kernel.cancelHw(this.stopEvent)
-    this.stopEvent = null
-    this.running = false
-    this.stopping = false
-    this.halted = true
-    this.descHeld = false
+  protected override cancelEvents(): void {
+    this.event = this.cancelled(this.event)
+    this.cancelOverrun()
   }
 
-  doorbell(): void {
+  protected override idle(): void {}
+
+  override doorbell(): void {
     if (this.running && !this.stopping && !this.descHeld) this.advance()
   }
 
@@ -258,15 +212,12 @@ export class AudioChannel {
       return
     }
     const d = this.desc
-    const cause = this.ring.fetch(d)
-    if (cause !== 0) return this.fail(cause, this.port.faultAddress, this.ring.head)
-    if (!d.own) {
-      if (this.strict) return this.fail(ERR.NOT_OWNED, this.ring.addressOf(this.ring.head), this.ring.head)
+    const fetched = this.fetchDescriptor(0x100000, this.frameBytes)
+    if (fetched === 'failed') return
+    if (fetched === 'not-owned') {
       this.armOverrun(now)
       return
     }
-    const invalid = this.ring.validate(d, this.strict, 0x100000, this.frameBytes)
-    if (invalid !== 0) return this.fail(invalid, d.address, d.index)
     if (d.length % this.frameBytes !== 0) return this.fail(ERR.LEN_INVALID, d.address, d.index)
     this.cancelOverrun()
     // Samples that did not fit the FIFO while no descriptor was there are gone.
@@ -293,13 +244,8 @@ export class AudioChannel {
   /** Writes the samples of the held descriptor up to frame `upTo` (relative) into memory. */
   private flush(upTo: number): boolean {
     if (upTo <= this.chunkWritten) return true
-    const d = this.desc
     const from = this.chunkWritten * this.frameBytes
-    const cause = this.port.writeData('audio', d.address + from, (upTo - this.chunkWritten) * this.frameBytes, this.chunk, from, `audio descriptor ${d.index}`, d.generation)
-    if (cause !== 0) {
-      this.fail(cause, this.port.faultAddress, d.index)
-      return false
-    }
+    if (!this.dmaWrite(from, (upTo - this.chunkWritten) * this.frameBytes, this.chunk, from)) return false
     this.chunkWritten = upTo
     return true
   }
@@ -310,27 +256,22 @@ export class AudioChannel {
     const d = this.desc
     if (!this.flush(this.chunkFrames)) return
     const start = this.timeOfSample(this.chunkFirst)
-    k.trace.slice(this.track, start, k.now() - start, this.chunkName, 0, this.args, d.index, d.length, this.chunkFirst)
-    if (this.onChainEnd !== null && k.trace.enabled) this.onChainEnd(d.address, start, this.track)
-    if (!this.writeBack(0)) return
+    k.trace.slice(this.trace.track, start, k.now() - start, this.trace.names.chunk, 0, this.trace.eventArgs, d.index, d.length, this.chunkFirst)
+    if (this.onChainEnd !== null && k.trace.enabled) this.onChainEnd(d.address, start, this.trace.track)
+    if (!this.completeChunk(0)) return
     this.advance()
   }
 
-  private writeBack(extra: number): boolean {
-    const d = this.desc
+  /** Writes back the held period (CYCLIC keeps OWN). False when the writeback aborted. */
+  private completeChunk(extra: number): boolean {
     let status = DESC_WB.DONE | extra | ((this.chunkIndex & 0xffff) << 16)
     if (this.discontinuity) status |= DESC_WB.DISCONTINUITY
-    this.descHeld = false
-    const cause = this.ring.complete(d, status, this.chunkWritten * this.frameBytes, this.chunkTsLo, this.chunkTsHi, this.cyclic)
-    if (cause !== 0) {
-      this.fail(cause, this.port.faultAddress, d.index)
-      return false
-    }
+    if (!this.writeBack(status, this.chunkWritten * this.frameBytes, this.chunkTsLo, this.chunkTsHi, this.cyclic)) return false
     this.discontinuity = this.gapAfterChunk
     this.gapAfterChunk = false
     this.completedBytes += this.chunkWritten * this.frameBytes
     this.chunkIndex++
-    if (d.ioc) this.irq.completion(INT.AUD_IOC)
+    this.completionInterrupt()
     return true
   }
 
@@ -342,49 +283,24 @@ export class AudioChannel {
   }
 
   private cancelOverrun(): void {
-    if (this.overrunEvent !== null) this.kernel.cancelHw(this.overrunEvent)
-    this.overrunEvent = null
+    this.overrunEvent = this.cancelled(this.overrunEvent)
   }
 
   private readonly onOverrun = (): void => {
     this.overrunEvent = null
     if (!this.running || this.descHeld) return
     this.discontinuity = true
-    this.kernel.trace.instant(this.eventTrack, this.kernel.now(), this.overrunName, this.args, this.ring.head, 0, this.position)
+    this.kernel.trace.instant(this.trace.eventTrack, this.kernel.now(), this.trace.names.overrun, this.trace.eventArgs, this.ring.head, 0, this.position)
     this.irq.raise(INT.AUD_OVERRUN)
   }
 
   private readonly onStop = (): void => {
     this.stopEvent = null
-    const k = this.kernel
     if (this.descHeld) {
-      const frames = Math.min(this.chunkFrames, Math.max(0, this.produced(k.now()) - this.chunkFirst))
+      const frames = Math.min(this.chunkFrames, Math.max(0, this.produced(this.kernel.now()) - this.chunkFirst))
       if (!this.flush(frames)) return
-      if (!this.writeBack(DESC_WB.ABORTED)) return
+      if (!this.completeChunk(DESC_WB.ABORTED)) return
     }
-    this.cancel()
-    this.running = false
-    this.stopping = false
-    this.halted = true
-    k.trace.instant(this.eventTrack, k.now(), this.haltName, this.args, this.ring.head, 0, this.position)
-    this.irq.raise(INT.AUD_HALTED)
-  }
-
-  fail(cause: number, address: number, descriptor: number): void {
-    const k = this.kernel
-    this.kill()
-    this.error = (this.error | cause) >>> 0
-    this.errorAddress = address
-    this.errorDescriptor = descriptor
-    const bit = 31 - Math.clz32(cause)
-    k.trace.instant(this.eventTrack, k.now(), this.errorName, this.args, descriptor, bit, 0, `AUD_ERROR ${errorCauseName(cause)} at 0x${address.toString(16)}`)
-    this.onError()
-    this.irq.raise(INT.AUD_DMA_ERR)
-  }
-
-  private cancel(): void {
-    if (this.event !== null) this.kernel.cancelHw(this.event)
-    this.event = null
-    this.cancelOverrun()
+    this.halt(this.ring.head, 0, this.position)
   }
 }

@@ -8,7 +8,7 @@ import { MS, SECOND, US } from '../../contract/time.js'
 import { Neighbour } from '../neighbour.js'
 import type { FaultRequest } from './faultInjector.js'
 import { CMD_BUS_MASTER } from './pci.js'
-import { INT, REGISTER_BY_NAME } from './registers.js'
+import { INT, REG } from './registers.js'
 import type { Vcap1Card } from './vcap1.js'
 
 /** What the injector keeps between firings. */
@@ -95,7 +95,7 @@ export const FAULT_HANDLERS: Readonly<Record<string, FaultHandler>> = {
     fire(`the next ${request.count ?? 1} assertion(s) are lost`)
   },
   'late-interrupt': ({ card, fire, request, value }) => {
-    const interval = (card.regs.get(REGISTER_BY_NAME.get('VID_INTERVAL')!.offset) * 100) || 33 * MS
+    const interval = (card.regs.get(REG.VID_INTERVAL) * 100) || 33 * MS
     card.irq.lateAssertions += request.count ?? 1
     card.irq.lateDelayNs = value * interval
     fire(`the next ${request.count ?? 1} assertion(s) come ${value} frame(s) late`)

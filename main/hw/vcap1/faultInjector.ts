@@ -3,7 +3,7 @@ import type { Rng } from '../../sim/rng.js'
 import { FAULT_BY_ID, FAULTS, type FaultSpec } from './faultCatalogue.js'
 import { FAULT_HANDLERS, type FaultState } from './faultHandlers.js'
 import { INT, REGISTER_BY_NAME } from './registers.js'
-import type { FrameFault } from './videoChannel.js'
+import type { FrameFault } from './videoFrame.js'
 import type { Vcap1Card } from './vcap1.js'
 
 /** One injection: which fault, and its trigger (vcap1.md 7.10). Times in ns. */

@@ -1,14 +1,19 @@
 import { Rng } from '../../sim/rng.js'
 import { FONT_CELL_HEIGHT, FONT_CELL_WIDTH, drawText, glyphPixel } from './font.js'
-import { FORMAT_NV12, FORMAT_RGB24, FORMAT_RGB32, FORMAT_UYVY, FORMAT_YUY2, bytesPerPixel, formatName, frameBytes, isBottomUp, memoryLine, uvPlaneOffset, validateLayout, type FrameLayout } from './pixelFormats.js'
+import { ComposedFrame, mergeSpans, rectSpans, type Overlay, type PreparedFrame, type Rect, type Spans, type StaticFrame } from './frameSpans.js'
+import { encodeBlock, encodeStandalone, type EncodedBlock } from './pixelEncoder.js'
+import { FORMAT_NV12, bytesPerPixel, formatName, frameBytes, isBottomUp, memoryLine, uvPlaneOffset, validateLayout, type FrameLayout } from './pixelFormats.js'
 import { STAMP_ROWS, stampBytes, writeStampCells } from './stamps.js'
+
+export type { PreparedFrame, Rect } from './frameSpans.js'
 
 /**
  * The VCAP-1 test pattern generator (vcap1.md 7.9). Patterns are drawn once per layout into an XRGB
  * canvas, converted to the frame's format (BT.601 limited range for YUV) and cached as the "static
  * frame". Each frame then only adds its overlays (moving box or band, text, stamp rows), kept as small
  * byte runs ("spans") that `copy` lays over the static bytes. So the DMA engine can read any byte range
- * of frame n without a per-frame copy of the whole image.
+ * of frame n without a per-frame copy of the whole image. The conversion is pixelEncoder.ts, the spans
+ * and the frame that copies them are frameSpans.ts; here are the patterns, overlays and their caches.
  *
  * Geometry is in image coordinates (row 0 = top as displayed, x = 0 = left); BOTTOM_UP and HFLIP are
  * applied when the image is placed in memory, to everything including text and stamps (a mirrored
@@ -81,22 +86,6 @@ export interface FrameInfo {
   elapsedNs: number
 }
 
-/** One frame, readable by byte range. Immutable once prepared, so several may be in flight at once. */
-export interface PreparedFrame {
-  /** frameBytes(layout). */
-  readonly size: number
-  /** Copies frame bytes [offset, offset+length) into dst at dstOffset. */
-  copy(offset: number, length: number, dst: Uint8Array, dstOffset: number): void
-}
-
-/** A rectangle in image coordinates. */
-export interface Rect {
-  x: number
-  y: number
-  width: number
-  height: number
-}
-
 /** Font scale of the overlays: 1 at 320×240, 4 at 1920×1080. */
 export function overlayScale(layout: FrameLayout): number {
   return Math.max(1, Math.floor(Math.min(layout.width / 320, layout.height / 240)))
@@ -136,173 +125,7 @@ function bounce(t: number, range: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// XRGB → format bytes (BT.601 limited range, 16.16 fixed point: Y 16..235, Cb/Cr 16..240)
-
-const YR = 16829
-const YG = 33039
-const YB = 6416
-const UR = -9714
-const UG = -19070
-const UB = 28784
-const VR = 28784
-const VG = -24103
-const VB = -4681
-
-function lumaOf(p: number): number {
-  return 16 + ((YR * ((p >>> 16) & 255) + YG * ((p >>> 8) & 255) + YB * (p & 255) + 32768) >> 16)
-}
-function cbOf(p: number): number {
-  return UR * ((p >>> 16) & 255) + UG * ((p >>> 8) & 255) + UB * (p & 255)
-}
-function crOf(p: number): number {
-  return VR * ((p >>> 16) & 255) + VG * ((p >>> 8) & 255) + VB * (p & 255)
-}
-
-/**
- * Encodes a w×h block of XRGB pixels (image order) into `layout`'s format. row0(r) is the byte offset in
- * dst0 where image row r of the block starts in memory order (its leftmost memory pixel); row1(k) the
- * same for NV12 UV row k (image rows 2k, 2k+1). With HFLIP the block's pixels are written reversed.
- */
-function encodeBlock(layout: FrameLayout, src: Uint32Array, w: number, h: number, dst0: Uint8Array, row0: (r: number) => number, dst1: Uint8Array, row1: (k: number) => number): void {
-  const hf = layout.hflip
-  switch (layout.format) {
-    case FORMAT_YUY2:
-    case FORMAT_UYVY: {
-      const [iy0, iu, iy1, iv] = layout.format === FORMAT_YUY2 ? [0, 1, 2, 3] : [1, 0, 3, 2]
-      for (let r = 0; r < h; r++) {
-        const b = r * w
-        let o = row0(r)
-        for (let j = 0; j < w; j += 2) {
-          const pa = src[b + (hf ? w - 1 - j : j)]
-          const pb = src[b + (hf ? w - 2 - j : j + 1)]
-          dst0[o + iy0] = lumaOf(pa)
-          dst0[o + iy1] = lumaOf(pb)
-          dst0[o + iu] = 128 + ((cbOf(pa) + cbOf(pb) + 65536) >> 17)
-          dst0[o + iv] = 128 + ((crOf(pa) + crOf(pb) + 65536) >> 17)
-          o += 4
-        }
-      }
-      return
-    }
-    case FORMAT_RGB24:
-    case FORMAT_RGB32: {
-      const bpp = layout.format === FORMAT_RGB24 ? 3 : 4
-      for (let r = 0; r < h; r++) {
-        const b = r * w
-        let o = row0(r)
-        for (let j = 0; j < w; j++) {
-          const p = src[b + (hf ? w - 1 - j : j)]
-          dst0[o] = p & 255
-          dst0[o + 1] = (p >>> 8) & 255
-          dst0[o + 2] = (p >>> 16) & 255
-          if (bpp === 4) dst0[o + 3] = 255 // X: opaque, for consumers that read it as alpha
-          o += bpp
-        }
-      }
-      return
-    }
-    case FORMAT_NV12: {
-      for (let r = 0; r < h; r++) {
-        const b = r * w
-        let o = row0(r)
-        for (let j = 0; j < w; j++) dst0[o++] = lumaOf(src[b + (hf ? w - 1 - j : j)])
-      }
-      for (let k = 0; k < h >> 1; k++) {
-        const b0 = 2 * k * w
-        const b1 = b0 + w
-        let o = row1(k)
-        for (let j = 0; j < w; j += 2) {
-          const ja = hf ? w - 1 - j : j
-          const jb = hf ? w - 2 - j : j + 1
-          const p0 = src[b0 + ja]
-          const p1 = src[b0 + jb]
-          const p2 = src[b1 + ja]
-          const p3 = src[b1 + jb]
-          dst1[o++] = 128 + ((cbOf(p0) + cbOf(p1) + cbOf(p2) + cbOf(p3) + 131072) >> 18)
-          dst1[o++] = 128 + ((crOf(p0) + crOf(p1) + crOf(p2) + crOf(p3) + 131072) >> 18)
-        }
-      }
-      return
-    }
-    default:
-      throw new RangeError(`unknown format ${layout.format}`)
-  }
-}
-
-/**
- * A block encoded on its own: plane 0 rows (h × w·Bpp, image row order, memory pixel order inside a
- * row), then for NV12 the UV rows (h/2 × w). The unit overlays are made of.
- */
-interface EncodedBlock {
-  data: Uint8Array
-  rowBytes0: number
-  plane1: number
-}
-
-function encodeStandalone(layout: FrameLayout, src: Uint32Array, w: number, h: number): EncodedBlock {
-  const rowBytes0 = w * bytesPerPixel(layout.format)
-  const plane1 = rowBytes0 * h
-  const data = new Uint8Array(plane1 + (layout.format === FORMAT_NV12 ? w * (h >> 1) : 0))
-  encodeBlock(layout, src, w, h, data, (r) => r * rowBytes0, data, (k) => plane1 + k * w)
-  return { data, rowBytes0, plane1 }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Spans: where an overlay's bytes go in the frame
-
-/** Byte runs of one overlay in frame memory: sorted by start, never overlapping each other. */
-interface Spans {
-  count: number
-  start: Float64Array
-  len: Int32Array
-  /** Offset of the run's bytes in the overlay's data. */
-  src: Int32Array
-}
-
-/** An overlay as `copy` sees it: the geometry (often shared between frames) and this frame's bytes. */
-interface Overlay {
-  spans: Spans
-  data: Uint8Array
-}
-
-/**
- * Spans of a rectangle (even-aligned, image coordinates) whose bytes for image row r start at src0(r)
- * and for UV row k at src1(k). Built in memory order: a bottom-up image walks its rows backwards.
- */
-function rectSpans(layout: FrameLayout, rect: Rect, src0: (r: number) => number, src1: (k: number) => number): Spans {
-  const nv12 = layout.format === FORMAT_NV12
-  const count = rect.height + (nv12 ? rect.height >> 1 : 0)
-  const spans: Spans = { count, start: new Float64Array(count), len: new Int32Array(count), src: new Int32Array(count) }
-  const bpp = bytesPerPixel(layout.format)
-  const memX = layout.hflip ? layout.width - rect.x - rect.width : rect.x
-  const bottomUp = isBottomUp(layout)
-  let n = 0
-  for (let i = 0; i < rect.height; i++) {
-    const r = bottomUp ? rect.height - 1 - i : i
-    spans.start[n] = memoryLine(layout, rect.y + r) * layout.stride + memX * bpp
-    spans.len[n] = rect.width * bpp
-    spans.src[n++] = src0(r)
-  }
-  if (nv12) {
-    const uv = uvPlaneOffset(layout)
-    for (let k = 0; k < rect.height >> 1; k++) {
-      spans.start[n] = uv + ((rect.y >> 1) + k) * layout.stride + memX
-      spans.len[n] = rect.width
-      spans.src[n++] = src1(k)
-    }
-  }
-  return spans
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Static content
-
-/** The cached bytes of a pattern: plane 0, and for NV12 the UV plane at uvStart (zeros in between). */
-interface StaticFrame {
-  plane0: Uint8Array
-  plane1: Uint8Array | null
-  uvStart: number
-}
 
 function drawPattern(id: number, w: number, h: number, noiseSeed: number, scale: number): Uint32Array {
   const c = new Uint32Array(w * h)
@@ -520,73 +343,6 @@ class LayoutCache {
   }
 }
 
-// The top and bottom stamp spans in one sorted table (NV12: the UV rows of both come after the Y rows).
-function mergeSpans(a: Spans, b: Spans): Spans {
-  const count = a.count + b.count
-  const order = [...Array(count).keys()].map((i) => (i < a.count ? ([a, i] as const) : ([b, i - a.count] as const))).sort(([sa, ia], [sb, ib]) => sa.start[ia] - sb.start[ib])
-  const out: Spans = { count, start: new Float64Array(count), len: new Int32Array(count), src: new Int32Array(count) }
-  order.forEach(([s, i], n) => {
-    out.start[n] = s.start[i]
-    out.len[n] = s.len[i]
-    out.src[n] = s.src[i]
-  })
-  return out
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Frames
-
-class Frame implements PreparedFrame {
-  constructor(
-    readonly size: number,
-    private readonly base: StaticFrame,
-    private readonly overlays: Overlay[],
-  ) {}
-
-  copy(offset: number, length: number, dst: Uint8Array, dstOffset: number): void {
-    if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.size)) {
-      throw new RangeError(`frame range [${offset}, ${offset + length}) outside [0, ${this.size})`)
-    }
-    if (!(Number.isInteger(dstOffset) && dstOffset >= 0 && dstOffset + length <= dst.length)) throw new RangeError(`destination range [${dstOffset}, ${dstOffset + length}) outside [0, ${dst.length})`)
-    const end = offset + length
-    const { plane0, plane1, uvStart } = this.base
-    copyPart(plane0, 0, offset, end, dst, dstOffset)
-    if (plane1 !== null) {
-      const gap0 = Math.max(offset, plane0.length)
-      const gap1 = Math.min(end, uvStart)
-      if (gap0 < gap1) dst.fill(0, dstOffset + gap0 - offset, dstOffset + gap1 - offset)
-      copyPart(plane1, uvStart, offset, end, dst, dstOffset)
-    }
-    // Overlays in z-order (motion, text, stamps); each is opaque, so the last one written wins.
-    for (const { spans, data } of this.overlays) {
-      const { start, len, src, count } = spans
-      let lo = 0
-      let hi = count
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (start[mid] + len[mid] <= offset) lo = mid + 1
-        else hi = mid
-      }
-      for (let i = lo; i < count; i++) {
-        const s = start[i]
-        if (s >= end) break
-        const a = s > offset ? s : offset
-        const e = s + len[i]
-        const b = e < end ? e : end
-        const so = src[i] + (a - s)
-        dst.set(data.subarray(so, so + (b - a)), dstOffset + (a - offset))
-      }
-    }
-  }
-}
-
-// Copies the part of `part` (placed at frame offset `at`) that falls in [offset, end).
-function copyPart(part: Uint8Array, at: number, offset: number, end: number, dst: Uint8Array, dstOffset: number): void {
-  const a = Math.max(offset, at)
-  const b = Math.min(end, at + part.length)
-  if (a < b) dst.set(part.subarray(a - at, b - at), dstOffset + (a - offset))
-}
-
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n)
 }
@@ -660,7 +416,7 @@ export class PatternGenerator {
     if (id === PATTERN_MOVING_BOX || (pattern & PATTERN_MOTION) !== 0) overlays.push(cache.solidOverlay(movingBoxRect(layout, info.sequence), WHITE))
     if ((pattern & PATTERN_TEXT) !== 0) overlays.push(...cache.textOverlays(overlayText(layout, info)))
     if ((pattern & PATTERN_STAMP) !== 0) overlays.push(cache.stampOverlay(info))
-    return new Frame(frameBytes(layout), cache.staticFrame(id), overlays)
+    return new ComposedFrame(frameBytes(layout), cache.staticFrame(id), overlays)
   }
 
   private cacheFor(layout: FrameLayout): LayoutCache {

@@ -10,8 +10,8 @@
  */
 export type Access = 'RO' | 'RW' | 'W1C' | 'W1S' | 'WO' | 'SC' | 'RC'
 
-export interface FieldSpec {
-  name: string
+export interface FieldSpec<Name extends string = string> {
+  name: Name
   /** Lowest bit and width. */
   lsb: number
   width: number
@@ -29,18 +29,19 @@ export interface RegisterSpec {
   block: Block
   doc: string
   reset: number
-  fields: FieldSpec[]
+  fields: readonly FieldSpec[]
   /** [stopped]: writable only while this channel is halted; writes while running are ignored. */
   stopped?: 'video' | 'audio'
   /** The high half of a 64-bit value whose low half latches it (read LO first). */
   highOf?: string
 }
 
-const f = (name: string, lsb: number, width: number, access: Access, doc: string, values?: Record<number, string>): FieldSpec => ({ name, lsb, width, access, doc, values })
-const word = (name: string, access: Access, doc: string): FieldSpec[] => [f(name, 0, 32, access, doc)]
+// Field names stay literal types, so FIELD below knows each register's fields.
+const f = <const N extends string>(name: N, lsb: number, width: number, access: Access, doc: string, values?: Record<number, string>): FieldSpec<N> => ({ name, lsb, width, access, doc, values })
+const word = <const N extends string>(name: N, access: Access, doc: string): [FieldSpec<N>] => [f(name, 0, 32, access, doc)]
 
 /** INT_STATUS / INT_ENABLE / INT_PENDING / INT_FORCE bits. */
-const INT_BITS: [string, number, string][] = [
+const INT_BITS = [
   ['VID_IOC', 0, 'a video descriptor with IOC completed (after coalescing)'],
   ['VID_SOF', 1, 'start of frame (VSYNC)'],
   ['VID_STARVED', 2, 'frame dropped: no owned descriptor at SOF'],
@@ -55,11 +56,12 @@ const INT_BITS: [string, number, string][] = [
   ['SIGNAL_CHANGE', 24, 'lock lost / regained, or input timing changed'],
   ['SW', 30, 'set through INT_FORCE'],
   ['FATAL', 31, 'PCI master/target abort, or device internal error'],
-]
-const intFields = (access: Access): FieldSpec[] => INT_BITS.map(([name, bit, doc]) => f(name, bit, 1, access, doc))
+] as const satisfies readonly (readonly [string, number, string])[]
+type IntName = (typeof INT_BITS)[number][0]
+const intFields = (access: Access): FieldSpec<IntName>[] => INT_BITS.map(([name, bit, doc]) => f(name, bit, 1, access, doc))
 
 /** VID_ERROR / AUD_ERROR cause bits. */
-const ERROR_BITS: [string, number, string][] = [
+const ERROR_BITS = [
   ['DESC_FETCH_ABORT', 0, 'master abort while fetching a descriptor'],
   ['DATA_WRITE_ABORT', 1, 'master abort while writing data'],
   ['ADDR_ALIGN', 2, 'buffer address not aligned'],
@@ -70,13 +72,15 @@ const ERROR_BITS: [string, number, string][] = [
   ['BAD_CONFIG', 7, 'stride/size/format invalid at RUN, or bad SOF/EOF framing'],
   ['RING_OVERRUN', 8, 'TAIL moved past HEAD'],
   ['DMA_TIMEOUT', 9, 'the engine made no progress'],
-]
-const errorFields = (): FieldSpec[] => ERROR_BITS.map(([name, bit, doc]) => f(name, bit, 1, 'W1C', doc))
+] as const satisfies readonly (readonly [string, number, string])[]
+type ErrorName = (typeof ERROR_BITS)[number][0]
+const errorFields = (): FieldSpec<ErrorName>[] => ERROR_BITS.map(([name, bit, doc]) => f(name, bit, 1, 'W1C', doc))
 
 export const PIXEL_FORMATS: Record<number, string> = { 0: 'YUY2', 1: 'UYVY', 2: 'RGB24', 3: 'RGB32', 4: 'NV12' }
 export const AUDIO_GENERATORS: Record<number, string> = { 0: 'sine', 1: 'ramp', 2: 'silence', 3: 'noise', 4: 'left-beep' }
 
-export const REGISTERS: RegisterSpec[] = [
+// The table as literal types (`as const`), so REG and FIELD below have one key per register and field.
+const TABLE = [
   // ------------------------------------------------------------------ global block 0x000-0x0FF
   { offset: 0x000, name: 'DEV_ID', block: 'global', reset: 0x56430100, doc: 'Device identification: "VC" and the revision.', fields: [f('MINOR', 0, 8, 'RO', 'minor revision'), f('MAJOR', 8, 8, 'RO', 'major revision'), f('ID', 16, 16, 'RO', '0x5643 ("VC")')] },
   {
@@ -249,7 +253,14 @@ export const REGISTERS: RegisterSpec[] = [
     doc: 'Audio generator.',
     fields: [f('GEN', 0, 4, 'RW', '0 sine, 1 sample-counter ramp, 2 silence, 3 noise, 4 left-only beep', AUDIO_GENERATORS), f('FREQ', 16, 16, 'RW', 'sine frequency in Hz')],
   },
-]
+] as const satisfies readonly RegisterSpec[]
+
+export const REGISTERS: readonly RegisterSpec[] = TABLE
+
+/** A register's name in the table ('VID_CTRL'). */
+export type RegisterName = (typeof TABLE)[number]['name']
+/** The names of one register's fields ('RUN' | 'CH_RESET' | ... for 'VID_CTRL'). */
+export type FieldName<R extends RegisterName> = Extract<(typeof TABLE)[number], { name: R }>['fields'][number]['name']
 
 /** BAR0 size. */
 export const BAR0_SIZE = 0x1000
@@ -275,14 +286,33 @@ export function bitsOf(spec: FieldSpec): number {
   return spec.width === 32 ? 0xffffffff : ((1 << spec.width) - 1) << spec.lsb
 }
 
+/** All the defined bits of a register (reserved bits are the rest). */
+export function definedBits(spec: RegisterSpec): number {
+  return spec.fields.reduce((bits, field) => bits | bitsOf(field), 0) >>> 0
+}
+
+/** Where a field's lowest bit is, from its mask (for values wider than one bit). */
+export function shiftOf(mask: number): number {
+  return 31 - Math.clz32(mask & -mask)
+}
+
 /** The register at an offset, by a table built once. */
 export const REGISTER_AT: ReadonlyMap<number, RegisterSpec> = new Map(REGISTERS.map((r) => [r.offset, r]))
 export const REGISTER_BY_NAME: ReadonlyMap<string, RegisterSpec> = new Map(REGISTERS.map((r) => [r.name, r]))
 
+/** Register offsets by name, from the table: `REG.VID_CTRL` (a misspelt name does not compile). */
+export const REG = Object.fromEntries(REGISTERS.map((r) => [r.name, r.offset])) as { readonly [R in RegisterName]: number }
+/** Registers by name, from the table: `SPEC.VID_CTRL.fields`. */
+export const SPEC = Object.fromEntries(REGISTERS.map((r) => [r.name, r])) as { readonly [R in RegisterName]: RegisterSpec }
+/** Field masks (in place) by register and field, from the table: `FIELD.VID_CTRL.RUN`, `FIELD.VID_STATUS.FIFO_FILL`. */
+export const FIELD = Object.fromEntries(REGISTERS.map((r) => [r.name, Object.fromEntries(r.fields.map((field) => [field.name, bitsOf(field)]))])) as {
+  readonly [R in RegisterName]: { readonly [F in FieldName<R>]: number }
+}
+
 /** Bit numbers of INT_STATUS by name. */
-export const INT = Object.fromEntries(INT_BITS.map(([name, bit]) => [name, 1 << bit])) as Record<string, number>
+export const INT = Object.fromEntries(INT_BITS.map(([name, bit]) => [name, 1 << bit])) as Record<IntName, number>
 /** Bit numbers of VID_ERROR / AUD_ERROR by name. */
-export const ERR = Object.fromEntries(ERROR_BITS.map(([name, bit]) => [name, 1 << bit])) as Record<string, number>
+export const ERR = Object.fromEntries(ERROR_BITS.map(([name, bit]) => [name, 1 << bit])) as Record<ErrorName, number>
 
 /** The name of the highest cause bit of an error value ("DATA_WRITE_ABORT"), for messages and the trace. */
 export function errorCauseName(cause: number): string {

@@ -1,37 +1,21 @@
+// The video DMA channel. Over 500 lines because it is one state machine: the SOF schedule, the DMA
+// engine, FIFO overflow and the stop handshake all act on the same two frames and transfer in flight.
 import type { EventHandle } from '../../sim/eventQueue.js'
-import type { Kernel } from '../../sim/kernel.js'
+import type { TraceRecorder } from '../../sim/trace/recorder.js'
 import { US } from '../../contract/time.js'
-import type { BusMaster, DmaSource } from './busMaster.js'
-import { Descriptor, type DescriptorRing } from './descriptorRing.js'
-import type { InterruptBlock } from './interruptBlock.js'
+import type { DmaSource } from './busMaster.js'
+import { DmaChannel, type ChannelParts } from './dmaChannel.js'
 import type { PatternGenerator, PreparedFrame } from './patterns.js'
 import { FifoModel } from './fifoModel.js'
-import { frameBytes, type FrameLayout } from './pixelFormats.js'
-import { DESC_WB, ERR, INT, errorCauseName } from './registers.js'
-import type { TimestampCounter } from './timestampCounter.js'
+import { frameBytes } from './pixelFormats.js'
+import { DESC_WB, ERR, INT } from './registers.js'
+import { CorruptingSource, Frame, totalLines, type FrameFault, type VideoRunConfig } from './videoFrame.js'
 
 /** Descriptor fetch and writeback latencies (vcap1.md 7.6). */
 export const FETCH_LATENCY_NS = 1 * US
 export const WRITEBACK_LATENCY_NS = 500
 /** Default video FIFO depth. */
 export const VIDEO_FIFO_BYTES = 256 * 1024
-
-/** Lines per frame including vertical blanking, for the usual heights (7.6); others get about 4%. */
-export function totalLines(height: number): number {
-  const known: Record<number, number> = { 1080: 1125, 720: 750, 480: 525, 240: 262 }
-  return known[height] ?? height + Math.max(22, Math.round(height * 0.0417))
-}
-
-/** What a fault does to one frame (vcap1.md 7.10 #1-#4, #13). */
-export type FrameFault = 'drop' | 'corrupt' | 'short' | 'overflow' | null
-
-/** The channel configuration latched at RUN from the [stopped] registers. */
-export interface VideoRunConfig {
-  layout: FrameLayout
-  /** VID_INTERVAL in ns. */
-  intervalNs: number
-  lateStart: boolean
-}
 
 const enum Engine {
   /** No frame to work on: waiting for SOF. */
@@ -42,45 +26,43 @@ const enum Engine {
   Busy,
 }
 
-/** One frame from SOF to its last descriptor (two exist: the one being written and the next one). */
-class Frame {
-  active = false
-  /** VID_FRAME_CNT at this frame's SOF (restarts with each RUN; in WB_STATUS). */
-  sequence = 0
-  /** The source's own frame number since power-up (in the stamps; never restarts with RUN). */
-  sourceSequence = 0
-  sof = 0
-  tsLo = 0
-  tsHi = 0
-  ts = 0
-  /** Bytes the source produces (the frame size, or less with the short-frame fault). */
-  payload = 0
-  /** Bytes placed in memory so far. */
-  placed = 0
-  /** 0: first descriptor not seen yet; 1: SOF/EOF framing; 2: mapping mode. */
-  mode = 0
-  /** The FIFO overflowed: the rest of the frame is discarded and its chain consumed to EOF. */
-  discard = false
-  /** Dropped (overflow): not delivered, counted in VID_DROP_CNT. */
-  dropped = false
-  truncated = false
-  corrupt = false
-  /** Bytes before the first descriptor arrived are lost if the FIFO overflowed meanwhile (LATE_START). */
-  started = false
-  prepared: PreparedFrame | null = null
-}
-
-/** A source that damages a band of the frame (the corrupt-frame fault). */
-class CorruptingSource implements DmaSource {
-  inner: PreparedFrame | null = null
-  from = 0
-  to = 0
-  copy(offset: number, length: number, dst: Uint8Array, dstOffset: number): void {
-    this.inner!.copy(offset, length, dst, dstOffset)
-    const a = Math.max(offset, this.from)
-    const b = Math.min(offset + length, this.to)
-    for (let i = a; i < b; i++) dst[dstOffset + i - offset] ^= 0x5a
+/** The video channel's trace tracks, names and argument layouts, defined once per card. */
+function defineVideoTrace(t: TraceRecorder) {
+  const dmaTrack = t.defineTrack({ name: 'VCAP-1 video DMA', group: 'Hardware', kind: 'slices', order: 110 })
+  const frameTrack = t.defineTrack({ name: 'VCAP-1 video frames', group: 'Hardware', kind: 'slices', order: 111 })
+  const fifoTrack = t.defineTrack({ name: 'VCAP-1 video FIFO', group: 'Hardware', kind: 'counter', order: 112, unit: 'bytes' })
+  const eventTrack = t.defineTrack({ name: 'VCAP-1 video events', group: 'Hardware', kind: 'instants', order: 113 })
+  const s = (x: string) => t.strings.intern(x)
+  const names = {
+    fetch: s('fetch'),
+    write: s('write'),
+    writeback: s('writeback'),
+    frame: s('frame'),
+    fifo: s('FIFO'),
+    sof: s('SOF'),
+    starved: s('STARVED'),
+    overflow: s('FIFO_OVF'),
+    halted: s('HALTED'),
+    error: s('DMA error'),
+    dropped: s('frame dropped'),
+    aborted: s('ABORTED'),
   }
+  const dmaArgs = t.defineArgs('vcap1.dma', [
+    { name: 'descriptor', format: 'int' },
+    { name: 'bytes', format: 'int' },
+    { name: 'address', format: 'hex' },
+  ])
+  const frameArgs = t.defineArgs('vcap1.frame', [
+    { name: 'sequence', format: 'int' },
+    { name: 'bytes', format: 'int' },
+    { name: 'status', format: 'flags:VCAP1_WB' },
+  ])
+  const eventArgs = t.defineArgs('vcap1.event', [
+    { name: 'sequence', format: 'int' },
+    { name: 'value', format: 'int' },
+  ])
+  t.defineEnum('VCAP1_WB', { 0: 'DONE', 1: 'ERROR', 2: 'TRUNCATED', 3: 'DISCONTINUITY', 4: 'ABORTED' })
+  return { dmaTrack, frameTrack, fifoTrack, eventTrack, names, dmaArgs, frameArgs, eventArgs }
 }
 
 /**
@@ -90,9 +72,8 @@ class CorruptingSource implements DmaSource {
  * that halt and latch. Time is computed analytically per descriptor: one event per descriptor
  * completion (plus SOF, overflow and stop), never per byte or line.
  */
-export class VideoChannel {
+export class VideoChannel extends DmaChannel<VideoRunConfig, ReturnType<typeof defineVideoTrace>> {
   // Live flags the device updates on register writes (GCTRL, VID_CTRL).
-  strict = false
   stopAtEof = false
   tsAtEof = false
   /** VID_PATTERN (pattern id and overlay flags): read when each frame is prepared. */
@@ -121,14 +102,8 @@ export class VideoChannel {
   abortedCount = 0
   lastTsLo = 0
   lastTsHi = 0
-  error = 0
-  errorAddress = 0
-  errorDescriptor = 0
 
   // State.
-  running = false
-  halted = true
-  stopping = false
   /** The next RUN starts VID_FRAME_CNT here (the sequence-wrap fault). */
   frameCountStart = 0
   /** Frames the source has produced since power-up; the stamp of a frame carries its number. */
@@ -137,13 +112,9 @@ export class VideoChannel {
   // Faults (vcap1.md 7.10), set by the fault injector.
   /** Asked at each SOF what happens to that frame. */
   frameFault: (sequence: number) => FrameFault = () => null
-  /** Called when an error halts the channel: the card clears VID_CTRL.RUN (vcap1.md 7.5). */
-  onError: () => void = () => {}
   slowFactor = 1
   hangOnStop = false
   signalLost = false
-  /** Told when a frame's last descriptor is written back: its buffer address and the write slice (trace flows). */
-  onChainEnd: ((address: number, sliceStart: number, track: number) => void) | null = null
   /** DMA timeout fault: the engine freezes; DMA_TIMEOUT after this many ns (0: never). */
   private frozen = false
 
@@ -152,12 +123,9 @@ export class VideoChannel {
   private runAt = 0
   private nextSof = 0
   private sofIndex = 0
-  private discontinuity = false
   private cur = new Frame()
   private next = new Frame()
   private engine = Engine.Idle
-  private readonly desc = new Descriptor()
-  private descHeld = false
   private descPlaced = 0
   // The transfer in progress.
   private xferStart = 0
@@ -166,64 +134,15 @@ export class VideoChannel {
   private fetchStart = 0
   private sofEvent: EventHandle | null = null
   private engineEvent: EventHandle | null = null
-  private stopEvent: EventHandle | null = null
   private readonly corrupting = new CorruptingSource()
   /** The FIFO level last put on the trace (the counter is recorded when it moves). */
   private tracedLevel = 0
 
-  // Trace.
-  private readonly dmaTrack: number
-  private readonly frameTrack: number
-  private readonly fifoTrack: number
-  private readonly eventTrack: number
-  private readonly names: Record<'fetch' | 'write' | 'writeback' | 'frame' | 'fifo' | 'sof' | 'starved' | 'overflow' | 'halted' | 'error' | 'dropped' | 'aborted', number>
-  private readonly dmaArgs: number
-  private readonly frameArgs: number
-  private readonly eventArgs: number
-
   constructor(
-    private readonly kernel: Kernel,
-    readonly ring: DescriptorRing,
-    private readonly port: BusMaster,
-    private readonly irq: InterruptBlock,
-    private readonly ts: TimestampCounter,
+    parts: ChannelParts,
     private readonly patterns: PatternGenerator,
   ) {
-    const t = kernel.trace
-    this.dmaTrack = t.defineTrack({ name: 'VCAP-1 video DMA', group: 'Hardware', kind: 'slices', order: 110 })
-    this.frameTrack = t.defineTrack({ name: 'VCAP-1 video frames', group: 'Hardware', kind: 'slices', order: 111 })
-    this.fifoTrack = t.defineTrack({ name: 'VCAP-1 video FIFO', group: 'Hardware', kind: 'counter', order: 112, unit: 'bytes' })
-    this.eventTrack = t.defineTrack({ name: 'VCAP-1 video events', group: 'Hardware', kind: 'instants', order: 113 })
-    const s = (x: string) => t.strings.intern(x)
-    this.names = {
-      fetch: s('fetch'),
-      write: s('write'),
-      writeback: s('writeback'),
-      frame: s('frame'),
-      fifo: s('FIFO'),
-      sof: s('SOF'),
-      starved: s('STARVED'),
-      overflow: s('FIFO_OVF'),
-      halted: s('HALTED'),
-      error: s('DMA error'),
-      dropped: s('frame dropped'),
-      aborted: s('ABORTED'),
-    }
-    this.dmaArgs = t.defineArgs('vcap1.dma', [
-      { name: 'descriptor', format: 'int' },
-      { name: 'bytes', format: 'int' },
-      { name: 'address', format: 'hex' },
-    ])
-    this.frameArgs = t.defineArgs('vcap1.frame', [
-      { name: 'sequence', format: 'int' },
-      { name: 'bytes', format: 'int' },
-      { name: 'status', format: 'flags:VCAP1_WB' },
-    ])
-    this.eventArgs = t.defineArgs('vcap1.event', [
-      { name: 'sequence', format: 'int' },
-      { name: 'value', format: 'int' },
-    ])
-    t.defineEnum('VCAP1_WB', { 0: 'DONE', 1: 'ERROR', 2: 'TRUNCATED', 3: 'DISCONTINUITY', 4: 'ABORTED' })
+    super(parts, 'video', defineVideoTrace(parts.kernel.trace))
   }
 
   get inFrame(): boolean {
@@ -235,14 +154,8 @@ export class VideoChannel {
     return Math.min(100, Math.round((this.fifoLevel(this.kernel.now()) / this.fifoBytes) * 100))
   }
 
-  /** RUN 0 -> 1. Returns a BAD_CONFIG reason, or null when the channel started. */
-  start(config: VideoRunConfig, configProblem: string | null): string | null {
-    if (!this.halted) return null
-    if (this.error !== 0) return 'the channel has an error latched: CH_RESET first'
-    if (configProblem !== null) {
-      this.fail(ERR.BAD_CONFIG, 0, this.ring.head)
-      return configProblem
-    }
+  /** RUN 0 -> 1 with a valid configuration: the frame schedule starts one line time from now. */
+  protected override begin(config: VideoRunConfig): void {
     const k = this.kernel
     this.config = config
     this.fifo.frameSize = frameBytes(config.layout)
@@ -262,13 +175,10 @@ export class VideoChannel {
     this.engine = Engine.Idle
     this.descHeld = false
     this.scheduleSof()
-    return null
   }
 
-  /** RUN 1 -> 0: the stop handshake (HALTED follows). */
-  stop(): void {
-    if (this.halted || this.stopping) return
-    this.stopping = true
+  /** RUN 1 -> 0: finish the frame (STOP_AT_EOF) or the current line, then HALTED. */
+  protected override beginStop(): void {
     this.cancelSof()
     // A frame that overflowed while starved has nothing left to finish: stop as if between frames.
     const unfinishable = this.cur.discard && this.engine === Engine.Starved
@@ -300,42 +210,24 @@ export class VideoChannel {
     this.stopEvent = k.scheduleHw(now + US, this.onHalt, this)
   }
 
-  /** CH_RESET: only while halted. Returns false when ignored. */
-  reset(): boolean {
-    if (!this.halted) return false
-    this.error = 0
-    this.errorAddress = 0
-    this.errorDescriptor = 0
-    this.ring.resetIndices()
-    this.discontinuity = false
+  protected override forgetStream(): void {
     this.cur.active = false
     this.next.active = false
-    this.descHeld = false
-    return true
   }
 
-  /** Soft reset or power loss: stop dead, no handshake. */
-  kill(): void {
-    this.stopDead()
-  }
-
-  /** No more events, no frame in flight, HALTED: what every way of stopping ends in. */
-  private stopDead(): void {
+  protected override cancelEvents(): void {
     this.cancelSof()
     this.cancelEngine()
-    if (this.stopEvent !== null) this.kernel.cancelHw(this.stopEvent)
-    this.stopEvent = null
-    this.running = false
-    this.stopping = false
-    this.halted = true
+  }
+
+  /** No frame in flight: what every way of stopping ends in. */
+  protected override idle(): void {
     this.cur.active = false
     this.next.active = false
     this.engine = Engine.Idle
-    this.descHeld = false
   }
 
-  /** The driver rang the doorbell: a stalled engine may go on. */
-  doorbell(): void {
+  override doorbell(): void {
     if (this.running && !this.frozen && this.engine === Engine.Starved) this.advance()
   }
 
@@ -362,8 +254,7 @@ export class VideoChannel {
   }
 
   private cancelSof(): void {
-    if (this.sofEvent !== null) this.kernel.cancelHw(this.sofEvent)
-    this.sofEvent = null
+    this.sofEvent = this.cancelled(this.sofEvent)
   }
 
   private readonly onSof = (): void => {
@@ -378,7 +269,7 @@ export class VideoChannel {
     this.frameCount = (this.frameCount + 1) >>> 0
     // The source numbers every frame it makes, captured or not, across runs (the stamps carry it).
     this.sourceFrames = (this.sourceFrames + 1) >>> 0
-    k.trace.instant(this.eventTrack, now, this.names.sof, this.eventArgs, sequence, 0)
+    k.trace.instant(this.trace.eventTrack, now, this.trace.names.sof, this.trace.eventArgs, sequence, 0)
     this.irq.raise(INT.VID_SOF)
     const fault = this.frameFault(sequence)
     if (fault === 'drop') {
@@ -429,7 +320,7 @@ export class VideoChannel {
   private dropFrame(sequence: number, why: string): void {
     this.dropCount = (this.dropCount + 1) >>> 0
     this.discontinuity = true
-    this.kernel.trace.instant(this.eventTrack, this.kernel.now(), this.names.dropped, this.eventArgs, sequence, 0, 0, why)
+    this.kernel.trace.instant(this.trace.eventTrack, this.kernel.now(), this.trace.names.dropped, this.trace.eventArgs, sequence, 0, 0, why)
   }
 
   // ---------------------------------------------------------------- the DMA engine
@@ -462,23 +353,9 @@ export class VideoChannel {
     const now = this.kernel.now()
     if (ring.available === 0) return this.starve(f, now)
     const d = this.desc
-    const cause = ring.fetch(d)
-    if (cause !== 0) {
-      this.fail(cause, this.port.faultAddress, ring.head)
-      return false
-    }
-    if (!d.own) {
-      if (this.strict) {
-        this.fail(ERR.NOT_OWNED, ring.addressOf(ring.head), ring.head)
-        return false
-      }
-      return this.starve(f, now)
-    }
-    const invalid = ring.validate(d, this.strict, this.maxSgLen, 4)
-    if (invalid !== 0) {
-      this.fail(invalid, d.address, d.index)
-      return false
-    }
+    const fetched = this.fetchDescriptor(this.maxSgLen, 4)
+    if (fetched === 'failed') return false
+    if (fetched === 'not-owned') return this.starve(f, now)
     if (f.mode === 0) {
       if (d.sof) f.mode = 1
       else if (!d.eof) f.mode = 2
@@ -500,7 +377,7 @@ export class VideoChannel {
   private starve(f: Frame, now: number): boolean {
     if (!f.started && !f.discard && !this.config!.lateStart) {
       this.irq.raise(INT.VID_STARVED)
-      this.kernel.trace.instant(this.eventTrack, now, this.names.starved, this.eventArgs, f.sequence, 0)
+      this.kernel.trace.instant(this.trace.eventTrack, now, this.trace.names.starved, this.trace.eventArgs, f.sequence, 0)
       this.dropFrame(f.sequence, 'no owned descriptor at SOF')
       f.active = false
       this.engine = Engine.Idle
@@ -553,13 +430,13 @@ export class VideoChannel {
     const now = k.now()
     const end = now - WRITEBACK_LATENCY_NS
     const bytes = this.xferBytes
-    k.trace.slice(this.dmaTrack, this.fetchStart, this.xferStart - this.fetchStart, this.names.fetch, 0, this.dmaArgs, d.index, d.length, d.address)
+    k.trace.slice(this.trace.dmaTrack, this.fetchStart, this.xferStart - this.fetchStart, this.trace.names.fetch, 0, this.trace.dmaArgs, d.index, d.length, d.address)
     if (bytes > 0) {
       this.traceFifo(this.xferStart)
-      k.trace.slice(this.dmaTrack, this.xferStart, end - this.xferStart, this.names.write, 0, this.dmaArgs, d.index, bytes, d.address + this.descPlaced)
+      k.trace.slice(this.trace.dmaTrack, this.xferStart, end - this.xferStart, this.trace.names.write, 0, this.trace.dmaArgs, d.index, bytes, d.address + this.descPlaced)
       if (!this.writeData(f, bytes)) return
     }
-    k.trace.slice(this.dmaTrack, end, WRITEBACK_LATENCY_NS, this.names.writeback, 0, this.dmaArgs, d.index, this.descPlaced, d.address)
+    k.trace.slice(this.trace.dmaTrack, end, WRITEBACK_LATENCY_NS, this.trace.names.writeback, 0, this.trace.dmaArgs, d.index, this.descPlaced, d.address)
     this.engine = Engine.Idle
     const dataDone = f.discard || f.placed >= f.payload
     const full = this.descPlaced >= d.length
@@ -583,12 +460,11 @@ export class VideoChannel {
     const level = Math.round(this.fifoLevel(t))
     if (Math.abs(level - this.tracedLevel) < 4096 && (level !== 0 || this.tracedLevel === 0)) return
     this.tracedLevel = level
-    trace.counter(this.fifoTrack, t, this.names.fifo, level)
+    trace.counter(this.trace.fifoTrack, t, this.trace.names.fifo, level)
   }
 
   /** Copies the transfer's bytes into memory. False when the write aborted (the channel halted). */
   private writeData(f: Frame, bytes: number): boolean {
-    const d = this.desc
     let source: DmaSource = this.preparedFrame(f)
     if (f.corrupt) {
       const c = this.corrupting
@@ -597,11 +473,7 @@ export class VideoChannel {
       c.to = Math.floor(f.payload * 0.45)
       source = c
     }
-    const cause = this.port.writeData('video', d.address + this.descPlaced, bytes, source, f.placed, `video descriptor ${d.index}`, d.generation)
-    if (cause !== 0) {
-      this.fail(cause, this.port.faultAddress, d.index)
-      return false
-    }
+    if (!this.dmaWrite(this.descPlaced, bytes, source, f.placed)) return false
     f.placed += bytes
     this.descPlaced += bytes
     return true
@@ -623,15 +495,9 @@ export class VideoChannel {
   /** Writes back a descriptor that is not the frame's last. */
   private completeDescriptor(status: number): boolean {
     const f = this.cur
-    const d = this.desc
-    this.descHeld = false
     const wb = DESC_WB.DONE | status | ((f.sequence & 0xffff) << 16)
-    const cause = this.ring.complete(d, wb, this.descPlaced, f.tsLo, f.tsHi)
-    if (cause !== 0) {
-      this.fail(cause, this.port.faultAddress, d.index)
-      return false
-    }
-    if (d.ioc) this.irq.completion(INT.VID_IOC)
+    if (!this.writeBack(wb, this.descPlaced, f.tsLo, f.tsHi)) return false
+    this.completionInterrupt()
     return true
   }
 
@@ -652,23 +518,18 @@ export class VideoChannel {
     if (f.truncated || f.dropped) status |= DESC_WB.TRUNCATED
     if (f.corrupt) status |= DESC_WB.ERROR
     if (this.discontinuity && !f.dropped) status |= DESC_WB.DISCONTINUITY
-    this.descHeld = false
-    const cause = this.ring.complete(d, status, this.descPlaced, tsLo, tsHi)
-    if (cause !== 0) {
-      this.fail(cause, this.port.faultAddress, d.index)
-      return
-    }
+    if (!this.writeBack(status, this.descPlaced, tsLo, tsHi)) return
     if (!f.dropped) {
       this.deliveredCount = (this.deliveredCount + 1) >>> 0
       this.lastTsLo = tsLo
       this.lastTsHi = tsHi
       this.discontinuity = false
     }
-    k.trace.slice(this.frameTrack, f.sof, now - f.sof, this.names.frame, 0, this.frameArgs, f.sequence, f.placed, status & 0xff)
-    if (this.onChainEnd !== null && k.trace.enabled) this.onChainEnd(d.address, this.xferBytes > 0 ? this.xferStart : now - WRITEBACK_LATENCY_NS, this.dmaTrack)
+    k.trace.slice(this.trace.frameTrack, f.sof, now - f.sof, this.trace.names.frame, 0, this.trace.frameArgs, f.sequence, f.placed, status & 0xff)
+    if (this.onChainEnd !== null && k.trace.enabled) this.onChainEnd(d.address, this.xferBytes > 0 ? this.xferStart : now - WRITEBACK_LATENCY_NS, this.trace.dmaTrack)
     f.active = false
     f.prepared = null
-    if (d.ioc) this.irq.completion(INT.VID_IOC)
+    this.completionInterrupt()
     this.afterFrame()
   }
 
@@ -745,7 +606,7 @@ export class VideoChannel {
     }
     this.engine = Engine.Idle
     this.irq.raise(INT.VID_FIFO_OVF)
-    k.trace.instant(this.eventTrack, now, this.names.overflow, this.eventArgs, f.sequence, f.placed, 0, why)
+    k.trace.instant(this.trace.eventTrack, now, this.trace.names.overflow, this.trace.eventArgs, f.sequence, f.placed, 0, why)
     this.dropFrame(f.sequence, why)
     f.discard = true
     f.dropped = true
@@ -768,22 +629,16 @@ export class VideoChannel {
   private readonly onStopAbort = (): void => {
     this.stopEvent = null
     const f = this.cur
-    const d = this.desc
     if (this.descHeld && f.active) {
       const rate = this.bandwidth / this.slowFactor
       const now = this.kernel.now() - WRITEBACK_LATENCY_NS
       let moved = Math.min(this.xferBytes, Math.max(0, (now - this.xferStart) * rate), Math.max(0, this.fifo.produced(f, now) - f.placed))
       moved = Math.floor(moved / 4) * 4
       if (moved > 0 && !this.writeData(f, moved)) return
-      this.kernel.trace.instant(this.eventTrack, this.kernel.now(), this.names.aborted, this.eventArgs, f.sequence, this.descPlaced)
-      this.descHeld = false
+      this.kernel.trace.instant(this.trace.eventTrack, this.kernel.now(), this.trace.names.aborted, this.trace.eventArgs, f.sequence, this.descPlaced)
       const status = DESC_WB.DONE | DESC_WB.ABORTED | ((f.sequence & 0xffff) << 16)
-      const cause = this.ring.complete(d, status, this.descPlaced, f.tsLo, f.tsHi)
-      if (cause !== 0) {
-        this.fail(cause, this.port.faultAddress, d.index)
-        return
-      }
-      if (d.ioc) this.irq.completion(INT.VID_IOC)
+      if (!this.writeBack(status, this.descPlaced, f.tsLo, f.tsHi)) return
+      this.completionInterrupt()
     }
     this.halt()
   }
@@ -793,28 +648,12 @@ export class VideoChannel {
     this.halt()
   }
 
-  private halt(): void {
-    const k = this.kernel
-    this.stopDead()
-    k.trace.instant(this.eventTrack, k.now(), this.names.halted, this.eventArgs, this.frameCount, 0)
-    this.irq.raise(INT.VID_HALTED)
-  }
-
-  /** Errors halt and latch (vcap1.md 6.6): cause, faulting address and descriptor, VID_DMA_ERR. */
-  fail(cause: number, address: number, descriptor: number): void {
-    const k = this.kernel
-    this.stopDead()
-    this.error = (this.error | cause) >>> 0
-    this.errorAddress = address
-    this.errorDescriptor = descriptor
-    const bit = 31 - Math.clz32(cause)
-    k.trace.instant(this.eventTrack, k.now(), this.names.error, this.eventArgs, descriptor, bit, 0, `VID_ERROR ${errorCauseName(cause)} at 0x${address.toString(16)}`)
-    this.onError()
-    this.irq.raise(INT.VID_DMA_ERR)
+  /** HALTED, with the frame count on the trace. */
+  protected override halt(): void {
+    super.halt(this.frameCount, 0, 0)
   }
 
   private cancelEngine(): void {
-    if (this.engineEvent !== null) this.kernel.cancelHw(this.engineEvent)
-    this.engineEvent = null
+    this.engineEvent = this.cancelled(this.engineEvent)
   }
 }
