@@ -110,7 +110,7 @@ export class AudioChannel extends DmaChannel<AudioFormat, ReturnType<typeof defi
   }
 
   /** AUD_STATUS.FIFO_FILL in percent. */
-  fifoPercent(): number {
+  override fifoPercent(): number {
     if (!this.running || this.descHeld) return 0
     const level = this.produced(this.kernel.now()) - this.position
     return Math.min(100, Math.round((Math.max(0, level) / this.fifoFrames) * 100))

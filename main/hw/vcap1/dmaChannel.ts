@@ -153,6 +153,8 @@ export abstract class DmaChannel<C, T extends ChannelTrace> {
 
   /** The driver rang the doorbell: a stalled engine may go on. */
   abstract doorbell(): void
+  /** STATUS.FIFO_FILL: the FIFO level now, in percent. */
+  abstract fifoPercent(): number
   /** The configuration checked, the channel starts running. */
   protected abstract begin(config: C): void
   /** `stopping` is set: finish what the stop finishes, then halt. */

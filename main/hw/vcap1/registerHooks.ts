@@ -128,7 +128,7 @@ function channelHooks(p: 'VID' | 'AUD', channel: (card: Vcap1Card) => Channel, s
       value: (card: Vcap1Card) => {
         const ch = channel(card)
         const inFrame = p === 'VID' && card.video.inFrame ? FIELD.VID_STATUS.IN_FRAME : 0
-        const fill = (p === 'VID' ? card.video : card.audio).fifoPercent() << shiftOf(status.FIFO_FILL)
+        const fill = ch.fifoPercent() << shiftOf(status.FIFO_FILL)
         return (ch.running ? status.RUNNING : 0) | (ch.halted ? status.HALTED : 0) | inFrame | (ch.error !== 0 ? status.ERROR : 0) | fill
       },
     },

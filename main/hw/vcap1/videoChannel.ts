@@ -150,7 +150,7 @@ export class VideoChannel extends DmaChannel<VideoRunConfig, ReturnType<typeof d
   }
 
   /** VID_STATUS.FIFO_FILL: the FIFO level now, in percent. */
-  fifoPercent(): number {
+  override fifoPercent(): number {
     return Math.min(100, Math.round((this.fifoLevel(this.kernel.now()) / this.fifoBytes) * 100))
   }
 
