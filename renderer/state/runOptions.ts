@@ -1,10 +1,20 @@
-import type { PresetInfo, ProjectFile } from '../../main/contract/api.js'
+import type { PresetInfo, ProjectFile, ReloadMode, Speed, WorkbenchSettings } from '../../main/contract/api.js'
 import { parseDuration } from '../../main/contract/time.js'
 
 /**
  * What the toolbar offers for a run: the scenario (a preset of the backend, or a scenario file of the
- * project), and the step size of a paused run.
+ * project), and the step size of a paused run; the options it holds, from the project's settings.
  */
+
+/** The toolbar's choices for the next run and reload. */
+export interface RunOptions {
+  scenario: string
+  seed: number
+  speed: Speed
+  duration: string
+  reloadMode: ReloadMode
+  stepNs: number
+}
 
 export interface ScenarioOption {
   /** What RunRequest.scenario gets: a preset name or a project-relative path. */
@@ -59,4 +69,29 @@ export function checkDuration(text: string): string {
   const ns = parseDuration(s)
   if (!(ns > 0) || /^[\d.]+$/.test(s)) throw new Error(`duration: "${text}" should look like 2s, 500ms or 1.5s`)
   return s
+}
+
+export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = { scenario: 'capture', seed: 1, speed: 1, duration: '2s', reloadMode: 'replay', stepNs: DEFAULT_STEP_NS }
+
+/** The options of a project just opened: its settings, and the step size the user had (workbench.json has none). */
+export function runOptionsFromSettings(s: WorkbenchSettings, stepNs: number): RunOptions {
+  return { scenario: s.scenario, seed: s.seed, speed: s.speed, duration: s.duration, reloadMode: s.reloadMode, stepNs }
+}
+
+/**
+ * A saved workbench.json changes the options at once: each field that is well formed replaces the
+ * option, and text that is not JSON changes nothing (the backend validates the file on the next open).
+ */
+export function applySettingsText(options: RunOptions, text: string): void {
+  let s: Record<string, unknown>
+  try {
+    s = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    return
+  }
+  if (typeof s.scenario === 'string') options.scenario = s.scenario
+  if (typeof s.seed === 'number' && Number.isInteger(s.seed) && s.seed >= 0) options.seed = s.seed
+  if (s.speed === 'fast' || (typeof s.speed === 'number' && s.speed > 0)) options.speed = s.speed
+  if (typeof s.duration === 'string') options.duration = s.duration
+  if (s.reloadMode === 'swap' || s.reloadMode === 'replay') options.reloadMode = s.reloadMode
 }

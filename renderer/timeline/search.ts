@@ -1,5 +1,5 @@
 import { lowerBound, upperBound } from './columns.js'
-import { bindDepth } from './render.js'
+import { bindDepth } from './flowArrows.js'
 import type { TraceStore } from './traceStore.js'
 
 /**

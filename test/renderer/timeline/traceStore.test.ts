@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EventKind, type TraceColumns, type TraceSchema } from '../../../main/contract/trace.js'
 import { queryCounter, queryRuns, RunBuffer, CounterBuffer } from '../../../renderer/timeline/mipmap.js'
-import { bindDepth } from '../../../renderer/timeline/render.js'
+import { bindDepth } from '../../../renderer/timeline/flowArrows.js'
 import { TraceStore, viewColumns } from '../../../renderer/timeline/traceStore.js'
 import { ChunkWriter, joinColumns, Rand, syntheticTrace, type SyntheticTrace } from './syntheticTrace.js'
 import { vcap1Trace, type RecordedTrace } from './vcap1Trace.js'
