@@ -40,113 +40,152 @@ export async function findJsonSyntaxErrorAsync(text: string, pause: () => Promis
 const YIELD_EVERY = 1 << 20
 
 function* scanSyntax(text: string): Generator<void, JsonSyntaxError | null> {
-  const n = text.length
+  const scan = new SyntaxScan(text)
   let nextYield = YIELD_EVERY
-  let i = 0
-  // Open containers: true for an object, false for an array.
-  const stack: boolean[] = []
-  const fail = (message: string): JsonSyntaxError => ({ offset: i, ...lineColumn(text, i), message })
-  const ws = () => {
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i)
+  try {
+    for (;;) {
+      if (scan.i >= nextYield) {
+        nextYield = scan.i + YIELD_EVERY
+        yield
+      }
+      if (scan.value() === 'opened') continue
+      if (scan.afterValue() === 'end') return null
+    }
+  } catch (e) {
+    if (e instanceof SyntaxFound) return e.error
+    throw e
+  }
+}
+
+/** The first error, thrown out of the scan from wherever it is found. */
+class SyntaxFound extends Error {
+  constructor(readonly error: JsonSyntaxError) {
+    super(error.message)
+  }
+}
+
+/** One scan of a text: the position, and the containers open there. Each part throws SyntaxFound at the first error. */
+class SyntaxScan {
+  i = 0
+  private readonly n: number
+  /** Open containers: true for an object, false for an array. */
+  private readonly stack: boolean[] = []
+
+  constructor(private readonly text: string) {
+    this.n = text.length
+  }
+
+  /** A value: a scalar read whole ('read'), or a container opened with its first property name read ('opened'; an empty one is read whole). */
+  value(): 'read' | 'opened' {
+    const text = this.text
+    this.whitespace()
+    if (this.i >= this.n) this.fail(this.stack.length === 0 ? 'the text is empty' : 'the text ends where a value should be')
+    const c = text[this.i]
+    if (c !== '[' && c !== '{') {
+      this.scalar()
+      return 'read'
+    }
+    this.i++
+    this.whitespace()
+    if (text[this.i] === (c === '[' ? ']' : '}')) {
+      this.i++
+      return 'read'
+    }
+    this.stack.push(c === '{')
+    if (c === '{') this.propertyName()
+    return 'opened'
+  }
+
+  /** After a value: closing brackets up to a ',' and, in an object, the next property name ('next'), or the end of the text ('end'). */
+  afterValue(): 'next' | 'end' {
+    const text = this.text
+    for (;;) {
+      this.whitespace()
+      if (this.stack.length === 0) {
+        if (this.i < this.n) this.fail(`unexpected ${show(text[this.i])} after the end of the JSON value`)
+        return 'end'
+      }
+      const inObject = this.stack[this.stack.length - 1]
+      if (this.i >= this.n) this.fail(`the text ends inside ${inObject ? 'an object' : 'an array'} (a trace cut short?)`)
+      const s = text[this.i]
+      if (s === ',') {
+        this.i++
+        if (inObject) this.propertyName()
+        return 'next'
+      }
+      if (s !== (inObject ? '}' : ']')) this.fail(`expected ',' or '${inObject ? '}' : ']'}', found ${show(s)}`)
+      this.i++
+      this.stack.pop()
+    }
+  }
+
+  /** A property name and its ':'. */
+  private propertyName(): void {
+    const text = this.text
+    this.whitespace()
+    if (text[this.i] !== '"') this.fail(this.i >= this.n ? 'the text ends inside an object' : `expected a property name in double quotes, found ${show(text[this.i])}`)
+    this.string()
+    this.whitespace()
+    if (text[this.i] !== ':') this.fail(`expected ':' after the property name, found ${show(text[this.i])}`)
+    this.i++
+  }
+
+  /** A string, number, true, false or null. */
+  private scalar(): void {
+    const text = this.text
+    const c = text[this.i]
+    if (c === '"') return this.string()
+    if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER.lastIndex = this.i
+      if (!NUMBER.test(text)) this.fail('an invalid number')
+      this.i = NUMBER.lastIndex
+      return
+    }
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, this.i)) {
+        this.i += word.length
+        return
+      }
+    }
+    this.fail(`unexpected ${show(c)} where a value should be`)
+  }
+
+  /** A string from its opening quote (at i) past its closing one. */
+  private string(): void {
+    const text = this.text
+    for (this.i++; this.i < this.n; this.i++) {
+      const c = text.charCodeAt(this.i)
+      if (c === 0x22) {
+        this.i++
+        return
+      }
+      if (c < 0x20) this.fail('a control character inside a string (a line break must be written \\n)')
+      if (c === 0x5c) this.escape()
+    }
+    this.fail('the text ends inside a string')
+  }
+
+  /** An escape in a string, from its backslash (at i) to its last character. */
+  private escape(): void {
+    const e = this.text[this.i + 1]
+    if (e === 'u') {
+      if (!HEX4.test(this.text.slice(this.i + 2, this.i + 6))) this.fail('a \\u escape needs four hex digits')
+      this.i += 5
+    } else if (e !== undefined && '"\\/bfnrt'.includes(e)) this.i++
+    else this.fail(`an invalid escape \\${e ?? ''} in a string`)
+  }
+
+  private whitespace(): void {
+    const text = this.text
+    for (; this.i < this.n; this.i++) {
+      const c = text.charCodeAt(this.i)
       if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
     }
   }
-  const string = (): string | null => {
-    i++
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i)
-      if (c === 0x22) {
-        i++
-        return null
-      }
-      if (c < 0x20) return 'a control character inside a string (a line break must be written \\n)'
-      if (c === 0x5c) {
-        const e = text[i + 1]
-        if (e === 'u') {
-          if (!HEX4.test(text.slice(i + 2, i + 6))) return 'a \\u escape needs four hex digits'
-          i += 5
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++
-        else return `an invalid escape \\${e ?? ''} in a string`
-      }
-    }
-    return 'the text ends inside a string'
-  }
-  const key = (): string | null => {
-    ws()
-    if (text[i] !== '"') return i >= n ? 'the text ends inside an object' : `expected a property name in double quotes, found ${show(text[i])}`
-    const e = string()
-    if (e !== null) return e
-    ws()
-    if (text[i] !== ':') return `expected ':' after the property name, found ${show(text[i])}`
-    i++
-    return null
-  }
-  const scalar = (): string | null => {
-    const c = text[i]
-    if (c === '"') return string()
-    if (c === '-' || (c >= '0' && c <= '9')) {
-      NUMBER.lastIndex = i
-      if (!NUMBER.test(text)) return 'an invalid number'
-      i = NUMBER.lastIndex
-      return null
-    }
-    for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) {
-        i += word.length
-        return null
-      }
-    }
-    return `unexpected ${show(c)} where a value should be`
-  }
 
-  for (;;) {
-    if (i >= nextYield) {
-      nextYield = i + YIELD_EVERY
-      yield
-    }
-    // A value.
-    ws()
-    if (i >= n) return fail(stack.length === 0 ? 'the text is empty' : 'the text ends where a value should be')
-    const c = text[i]
-    if (c === '[' || c === '{') {
-      i++
-      ws()
-      if (text[i] === (c === '[' ? ']' : '}')) i++
-      else {
-        stack.push(c === '{')
-        if (c === '{') {
-          const e = key()
-          if (e !== null) return fail(e)
-        }
-        continue
-      }
-    } else {
-      const e = scalar()
-      if (e !== null) return fail(e)
-    }
-    // After a value: separators and closing brackets.
-    for (;;) {
-      ws()
-      if (stack.length === 0) return i < n ? fail(`unexpected ${show(text[i])} after the end of the JSON value`) : null
-      const inObject = stack[stack.length - 1]
-      if (i >= n) return fail(`the text ends inside ${inObject ? 'an object' : 'an array'} (a trace cut short?)`)
-      const s = text[i]
-      if (s === ',') {
-        i++
-        if (inObject) {
-          const e = key()
-          if (e !== null) return fail(e)
-        }
-        break
-      }
-      if (s === (inObject ? '}' : ']')) {
-        i++
-        stack.pop()
-        continue
-      }
-      return fail(`expected ',' or '${inObject ? '}' : ']'}', found ${show(s)}`)
-    }
+  /** Stops the scan: the error is at i. */
+  private fail(message: string): never {
+    throw new SyntaxFound({ offset: this.i, ...lineColumn(this.text, this.i), message })
   }
 }
 

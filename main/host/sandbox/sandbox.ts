@@ -1,27 +1,33 @@
+/**
+ * The sandbox as the host sees it: workers started and retired, runs sent to them, every message
+ * from them checked before use, and a bug check report whenever a run's worker misbehaves or dies.
+ */
 import * as esbuild from 'esbuild'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { ClassDriverSettings } from '../../classdriver/settings.js'
 import type { FaultRequest, FaultResult, InspectRequest, InspectResult, TraceUpdate } from '../../contract/api.js'
 import type { Scenario, StepOf } from '../../client/scenario/schema.js'
-import { BUGCHECK, bugcheckName, type SourceLocation } from '../../sim/bugcheck.js'
-import { TraceRecorder } from '../../sim/trace/recorder.js'
+import { BUGCHECK } from '../../sim/bugcheck.js'
+import type { TraceRecorder } from '../../sim/trace/recorder.js'
 import type { CompiledDriver } from '../compiledDriver.js'
 import { newScriptName } from '../driverLoader.js'
 import { BUILTINS, driverWrapperSource } from '../driverModule.js'
-import { bugcheckForReport, type RunReport } from '../reportBuilder.js'
+import type { RunReport } from '../reportBuilder.js'
 import { DEFAULT_LOOP_BUDGET_MS, type SwapResult } from '../sessionCore.js'
-import { FrameHistory, type FrameTap } from '../inspect/frameHistory.js'
+import type { FrameHistory, FrameTap } from '../inspect/frameHistory.js'
 import type { AudioTap, TapOptions } from '../inspect/liveTaps.js'
 import { prebuiltSandboxBundles, type SandboxBundleTexts } from './bundles.js'
 import { FROZEN_INTRINSICS_SCRIPT } from './frozenIntrinsics.js'
+import { checkInspectResult, checkWorkerMessage, MalformedMessage, parseFaultResult, parseReport, parseSwapResult } from './messageCheck.js'
 import { RunProcess } from './runProcess.js'
+import { RunState } from './runState.js'
+import type { HostMessage, WorkerMessage } from './sandboxMessages.js'
+import type { RunConfig } from './simulation.js'
+import { WorkerCalls } from './workerCalls.js'
 
 /** Either end of a run: its own OS process (the default), or a worker thread of this process. */
-type SandboxWorker = Worker | RunProcess
-import { CRASH, type HostMessage, type TraceDelta, type WorkerMessage } from './sandboxMessages.js'
-import { checkInspectResult, checkTraceDelta, checkWorkerMessage, MalformedMessage, parseFaultResult, parseReport, parseSwapResult } from './messageCheck.js'
-import type { RunConfig } from './simulation.js'
+export type SandboxWorker = Worker | RunProcess
 
 /** Limits of the sandbox (docs/sandbox.md). */
 export interface SandboxOptions {
@@ -121,7 +127,6 @@ type Bundles = SandboxBundleTexts
 
 let bundles: Promise<Bundles> | null = null
 
-
 /**
  * The worker and the simulation as scripts, bundled once per process from their sources with esbuild.
  * The simulation becomes one expression whose value is its API: nothing lands on the context's global
@@ -164,9 +169,8 @@ export class Sandbox {
   private newest: RunState | null = null
   /** A worker retired by a bug check, kept so the run can be inspected until the next one starts. */
   private spent: SandboxWorker | null = null
-  /** Questions to a worker awaiting their answers, by call number. */
-  private readonly calls = new Map<number, { worker: SandboxWorker; answer: (m: WorkerMessage | null) => void }>()
-  private nextCall = 1
+  /** Questions to the workers awaiting their answers. */
+  private readonly calls = new WorkerCalls()
   private readonly options: Required<SandboxOptions>
 
   constructor(options: SandboxOptions = {}) {
@@ -246,7 +250,7 @@ export class Sandbox {
     if (this.newest !== null) this.newest.gone ??= 'the sandbox was closed'
     await this.dropSpent()
     if (w !== null) {
-      this.answerAll(w)
+      this.calls.dropAll(w)
       await w.terminate()
     }
   }
@@ -328,27 +332,14 @@ export class Sandbox {
   /** Sends a question to a worker and waits for its answer (null when the worker went away first). */
   private call(worker: SandboxWorker | null, message: (call: number) => HostMessage): Promise<WorkerMessage | null> {
     if (worker === null || (worker !== this.worker && worker !== this.spent)) return Promise.resolve(null)
-    const call = this.nextCall++
-    return new Promise((answer) => {
-      this.calls.set(call, { worker, answer })
-      worker.postMessage(message(call))
-    })
-  }
-
-  /** A worker is going: its unanswered questions get no answer. */
-  private answerAll(worker: SandboxWorker): void {
-    for (const [call, pending] of this.calls) {
-      if (pending.worker !== worker) continue
-      this.calls.delete(call)
-      pending.answer(null)
-    }
+    return this.calls.ask(worker, message)
   }
 
   private async dropSpent(): Promise<void> {
     const w = this.spent
     this.spent = null
     if (w === null) return
-    this.answerAll(w)
+    this.calls.dropAll(w)
     await w.terminate()
   }
 
@@ -374,7 +365,7 @@ export class Sandbox {
   private malformed(worker: SandboxWorker, why: string): void {
     if (this.worker === worker) this.worker = null
     if (this.spent === worker) this.spent = null
-    this.answerAll(worker)
+    this.calls.dropAll(worker)
     void worker.terminate()
     const state = this.current
     if (this.newest !== null && this.newest.worker === worker) this.newest.gone ??= 'the sandbox worker was terminated: it sent a malformed message'
@@ -384,10 +375,9 @@ export class Sandbox {
 
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'injected' || m.type === 'inspected') {
-      const pending = this.calls.get(m.call)
-      this.calls.delete(m.call)
+      const answer = this.calls.take(m.call)
       if (m.type === 'inspected') checkInspectResult(m.result)
-      pending?.answer(m)
+      answer?.(m)
       return
     }
     const state = this.current
@@ -416,7 +406,7 @@ export class Sandbox {
         return
       case 'done': {
         const report = parseReport(m.report)
-        if (m.cutShort !== null) this.cutShort(state, report, m.cutShort, m.callback)
+        if (m.cutShort !== null) state.markCutShort(report, m.cutShort, m.callback)
         // A bug check leaves the context and the worker's heap untrusted: the next run gets a new one.
         // The spent worker stays until then, so the halted machine can still be inspected.
         if (report.bugcheck !== null) this.setAside()
@@ -431,69 +421,33 @@ export class Sandbox {
     }
   }
 
-  /** The backstop cut a slice short: a loop the watchdog does not see (or the simulation's own). */
-  private cutShort(state: RunState, report: RunReport, why: string, callback: string | null): void {
-    const location = state.loopLocation() ?? (callback !== null && Object.hasOwn(state.request.driver.functionSites, callback) ? state.request.driver.functionSites[callback] : null)
-    const code = BUGCHECK.DPC_WATCHDOG_VIOLATION
-    report.bugcheck = bugcheckForReport({
-      code,
-      name: bugcheckName(code),
-      message: `${callback ?? 'the simulation'}: ${why} (an infinite loop?)`,
-      callback,
-      location,
-      stack: null,
-      timeNs: report.virtualTimeNs,
-    })
-    markFailed(report, `bug check ${bugcheckName(code)}`)
-  }
-
   private kill(state: RunState, why: 'silent'): void {
     const worker = this.worker
     this.worker = null
-    if (worker !== null) this.answerAll(worker)
+    if (worker !== null) this.calls.dropAll(worker)
     state.gone = 'the sandbox worker was terminated when it stopped answering'
     void worker?.terminate()
-    this.crashed(state, why === 'silent' ? `the sandbox stopped answering for ${this.options.silenceMs} ms` : why, BUGCHECK.DPC_WATCHDOG_VIOLATION)
+    state.finishCrashed(why === 'silent' ? `the sandbox stopped answering for ${this.options.silenceMs} ms` : why, BUGCHECK.DPC_WATCHDOG_VIOLATION)
   }
 
   private onWorkerGone(worker: SandboxWorker, error: Error): void {
     if (this.worker === worker) this.worker = null
     if (this.spent === worker) this.spent = null
-    this.answerAll(worker)
+    this.calls.dropAll(worker)
     if (this.newest !== null && this.newest.worker === worker) this.newest.gone ??= `the run's sandbox worker is gone (${error.message})`
     const state = this.current
     // A retired worker's exit concerns nobody; only the worker of the run in progress matters.
     if (state === null || state.settled || state.worker !== worker) return
     const oom = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
-    if (oom) this.crashed(state, `the driver exhausted the sandbox's memory (${this.options.heapMb} MB heap)`, BUGCHECK.MEMORY_MANAGEMENT)
-    else this.crashed(state, `the sandbox worker died: ${error.message}`, BUGCHECK.DPC_WATCHDOG_VIOLATION)
-  }
-
-  /** The worker is gone: the report comes from the last status and the crash record. */
-  private crashed(state: RunState, why: string, code: number): void {
-    const report = state.lastStatus ?? emptyReport(state.request)
-    const callback = state.crashCallback()
-    const location = state.loopLocation() ?? (callback !== null && Object.hasOwn(state.request.driver.functionSites, callback) ? state.request.driver.functionSites[callback] : null)
-    report.bugcheck = bugcheckForReport({
-      code,
-      name: bugcheckName(code),
-      message: `${why}${callback ? ` in ${callback}` : ''}${location ? ` (last in the loop at ${location.file}:${location.line})` : ''}`,
-      callback,
-      location,
-      stack: null,
-      timeNs: state.crashVirtualNs() ?? report.virtualTimeNs,
-    })
-    markFailed(report, `bug check ${bugcheckName(code)}`)
-    // What the worker shipped before it died is the trace there is.
-    report.traceEvents = state.trace.count
-    state.finish(report)
+    if (oom) state.finishCrashed(`the driver exhausted the sandbox's memory (${this.options.heapMb} MB heap)`, BUGCHECK.MEMORY_MANAGEMENT)
+    else state.finishCrashed(`the sandbox worker died: ${error.message}`, BUGCHECK.DPC_WATCHDOG_VIOLATION)
   }
 
   private async retire(): Promise<void> {
     const w = this.worker
     this.worker = null
     if (w !== null) {
-      this.answerAll(w)
+      this.calls.dropAll(w)
       await w.terminate()
     }
   }
@@ -505,131 +459,5 @@ export class Sandbox {
     if (w === null) return
     void this.dropSpent()
     this.spent = w
-  }
-}
-
-function markFailed(report: RunReport, failure: string): void {
-  report.result = 'fail'
-  report.exitCode = 1
-  if (!report.failures.includes(failure)) report.failures.push(failure)
-}
-
-/** A report for a run that died before it said anything. */
-function emptyReport(request: SandboxRunRequest): RunReport {
-  return {
-    driver: request.driver.name,
-    scenario: request.scenario.name,
-    seed: request.scenario.seed ?? request.seed ?? 1,
-    card: 'unknown',
-    synchronization: null,
-    virtualTimeNs: 0,
-    wallTimeMs: 0,
-    result: 'fail',
-    exitCode: 1,
-    failures: [],
-    run: { completed: false, step: null, reason: null },
-    frames: { delivered: 0, dropped: 0, abortedAtStop: 0, torn: 0, stale: 0 },
-    audio: { buffers: 0, bytes: 0 },
-    srbs: { total: 0, byCommand: {}, completed: 0, cancelled: 0, timedOut: 0, outstanding: 0 },
-    interrupts: { raised: 0, claimed: 0, spurious: 0 },
-    verifier: [],
-    findingCounts: {},
-    verifierErrors: 0,
-    bugcheck: null,
-    expectations: [],
-    debugOutput: [],
-    traceEvents: 0,
-  }
-}
-
-/** The host's record of one run: trace so far, last status, crash record, watchdog. */
-class RunState {
-  readonly trace = new TraceRecorder()
-  readonly frames: FrameHistory
-  /** Why the run can no longer be inspected (its worker is gone), or null. */
-  gone: string | null = null
-  readonly names: string[] = []
-  readonly swaps: ((r: SwapResult) => void)[] = []
-  crash: Int32Array | null = null
-  worker: SandboxWorker | null = null
-  lastStatus: RunReport | null = null
-  virtualTimeNs = 0
-  settled = false
-  readonly done: Promise<SandboxResult>
-  /** Settles once the run message has been posted to the worker (or the run failed to start). */
-  readonly started: Promise<void>
-  markStarted!: () => void
-  private resolve!: (r: SandboxResult) => void
-  private timer: ReturnType<typeof setTimeout> | null = null
-  private silenceMs = 0
-  private onSilence: (() => void) | null = null
-
-  constructor(
-    readonly id: number,
-    readonly request: SandboxRunRequest,
-    readonly events: SandboxRunEvents,
-  ) {
-    this.done = new Promise((resolve) => (this.resolve = resolve))
-    this.started = new Promise((resolve) => (this.markStarted = resolve))
-    this.frames = new FrameHistory(request.frameBudgetBytes)
-  }
-
-  watch(silenceMs: number, onSilence: () => void): void {
-    this.silenceMs = silenceMs
-    this.onSilence = onSilence
-    this.heard()
-  }
-
-  heard(): void {
-    if (this.onSilence === null || this.settled) return
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.onSilence?.(), this.silenceMs)
-  }
-
-  addTrace(value: TraceDelta): void {
-    const t = this.trace
-    const have = { count: t.count, strings: t.strings.size, details: t.details.length, tracks: t.tracks.length, argLayouts: t.argLayouts.length, knownString: (s: string) => t.strings.has(s) }
-    const update = checkTraceDelta(value, have)
-    this.trace.append(update.rows, update.strings, update.details, update.schema)
-    this.events.onTrace?.(update)
-  }
-
-  addTaps(frames: FrameTap[], audio: AudioTap[]): void {
-    for (const frame of frames) {
-      this.frames.add(frame)
-      this.events.onFrame?.(frame)
-    }
-    if (this.events.onAudio !== undefined) for (const level of audio) this.events.onAudio(level)
-  }
-
-  crashCallback(): string | null {
-    const id = this.crash?.[CRASH.CALLBACK] ?? -1
-    return id >= 0 ? (this.names[id] ?? `callback #${id}`) : null
-  }
-
-  crashVirtualNs(): number | null {
-    const ms = this.crash?.[CRASH.VIRTUAL_MS] ?? -1
-    return ms >= 0 ? ms * 1e6 : null
-  }
-
-  /** Where the last loop guard check was, if one ran in the current callback. */
-  loopLocation(): SourceLocation | null {
-    const site = this.crash?.[CRASH.LOOP_SITE] ?? -1
-    return site >= 0 ? (this.request.driver.loopSites[site] ?? null) : null
-  }
-
-  finish(report: RunReport): void {
-    if (this.settled) return
-    this.settled = true
-    if (this.timer !== null) clearTimeout(this.timer)
-    for (const s of this.swaps.splice(0)) s({ ok: false, error: 'the run ended', replaced: [], kept: [], timeNs: report.virtualTimeNs })
-    this.resolve({ report, trace: this.trace })
-  }
-
-  fail(reason: string): void {
-    this.markStarted()
-    const report = this.lastStatus ?? emptyReport(this.request)
-    markFailed(report, reason)
-    this.finish(report)
   }
 }
