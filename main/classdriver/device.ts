@@ -14,14 +14,17 @@ import type { Invoker } from './invocation.js'
 import { HeldSrbs } from './heldSrbs.js'
 import { InterruptService } from './isr.js'
 import { MasterClocks } from './masterClock.js'
+import type { RegisteredFilter } from './filterServices.js'
 import { PnpPower } from './pnp.js'
+import type { PoolAllocator } from './pool.js'
 import { PriorityRoutines } from './priority.js'
 import type { RequestQueue } from './queues.js'
 import type { ClassDriverSettings } from './settings.js'
 import type { DataBuffer, Srb, SrbWatcher } from './srb.js'
 import { SrbEngine } from './srbEngine.js'
 import type { StreamInstance } from './stream.js'
-import { StreamOps } from './streamOps.js'
+import type { KsPropertyRequest } from './ksProperty.js'
+import { StreamOps, type KsPropertyResult } from './streamOps.js'
 import { StreamTimers } from './streamTimers.js'
 import type { Verifier } from './verifier/verifier.js'
 import { Watchdog } from './watchdog.js'
@@ -83,6 +86,10 @@ export class StreamClassDevice implements SrbWatcher {
   readonly settings: ClassDriverSettings
   readonly verifier: Verifier
   readonly invoker: Invoker
+  /** The driver's pool (ExAllocatePool): its leaks are reported when this device stops. */
+  readonly pool: PoolAllocator
+  /** Filters registered with StreamClassRegisterFilterWithNoKSPins for this device's PDO. */
+  readonly filtersWithNoKSPins: RegisteredFilter[] = []
 
   constructor(
     readonly driver: StreamClassDriver,
@@ -94,6 +101,7 @@ export class StreamClassDevice implements SrbWatcher {
     this.settings = driver.settings
     this.verifier = driver.verifier
     this.invoker = driver.invoker
+    this.pool = driver.pool
     this.synchronized = !initData.TurnOffSynchronization
     this.interruptLock = this.synchronized ? this.syncLock : new KernelLock('interrupt spin lock')
     this.instanceExtension = (initData.FilterInstanceExtensionSize ?? 0) > 0 ? {} : null
@@ -180,6 +188,11 @@ export class StreamClassDevice implements SrbWatcher {
     this.pnp.pageOut(done)
   }
 
+  /** SRB_GET_STREAM_INFO again (StreamClassFilterReenumerateStreams), with a descriptor of `size` bytes. */
+  rescanStreams(size: number, done: (ok: boolean, status: number) => void): void {
+    this.pnp.queryStreamInfo(size, done)
+  }
+
   // -------------------------------------------------------------------------------------------------
   // Filters and streams (streamOps.ts)
 
@@ -209,6 +222,10 @@ export class StreamClassDevice implements SrbWatcher {
 
   property(stream: StreamInstance | null, command: number, descriptor: NonNullable<SRB_COMMAND_DATA['PropertyInfo']>, done: (srb: Srb) => void): void {
     this.streamOps.property(stream, command, descriptor, done)
+  }
+
+  ksProperty(stream: StreamInstance | null, request: KsPropertyRequest, done: (result: KsPropertyResult) => void): void {
+    this.streamOps.ksProperty(stream, request, done)
   }
 
   readWrite(stream: StreamInstance, command: number, buffers: DataBuffer[], done: (srb: Srb) => void): Srb {

@@ -4,9 +4,12 @@ import { BUGCHECK } from '../sim/bugcheck.js'
 import type { Kernel } from '../sim/kernel.js'
 import { PASSIVE_LEVEL } from '../sim/irql.js'
 import { Work } from '../sim/work.js'
+import { ContainerFinder, driverMemory } from './containers.js'
 import { StreamClassDevice } from './device.js'
+import { FilterServices } from './filterServices.js'
 import { validateInitData } from './initData.js'
 import { Invoker, type UserCodeLocator } from './invocation.js'
+import { PoolAllocator } from './pool.js'
 import type { ClassDriverSettings } from './settings.js'
 import { Srb, SrbState, srbRef } from './srb.js'
 import type { StreamInstance } from './stream.js'
@@ -75,6 +78,11 @@ export class StreamClassDriver {
   initData: Readonly<HW_INITIALIZATION_DATA> | null = null
   version = 0
   readonly devices: StreamClassDevice[] = []
+  /** ExAllocatePool's blocks, accounted (docs/classdriver.md#pool). */
+  readonly pool: PoolAllocator
+  /** StreamClassRegisterFilterWithNoKSPins, StreamClassFilterReenumerateStreams, StreamClassDebugAssert. */
+  readonly filters: FilterServices
+  private readonly containers = new ContainerFinder()
   /** Debug output of the run, kept for the report (capped). */
   readonly debugOutput: { timeNs: number; text: string }[] = []
   private readonly debugTrack: number
@@ -96,6 +104,15 @@ export class StreamClassDriver {
     machine.intaVector.stormThreshold = this.settings.stormThreshold
     this.debugTrack = this.kernel.trace.defineTrack({ name: 'Debug output', group: 'Class driver', kind: 'instants', order: 0 })
     this.debugName = this.kernel.trace.strings.intern('DbgPrint')
+    this.pool = new PoolAllocator({
+      verifier: this.verifier,
+      enter: (service) => this.enter(service),
+      currentIrql: () => this.kernel.currentIrql(),
+      now: () => this.kernel.now(),
+      here: () => this.invoker.locator.here(),
+      callback: () => this.invoker.currentName(),
+    })
+    this.filters = new FilterServices(this)
   }
 
   /** Loads the minidriver: DriverEntry at PASSIVE_LEVEL. `done` gets its status (a failure unloads it). */
@@ -351,7 +368,8 @@ export class StreamClassDriver {
     this.enter('StreamClassGetDmaBuffer')
     const d = this.deviceOf(ext, 'StreamClassGetDmaBuffer')
     if ((d.initData.DmaBufferSize ?? 0) === 0) {
-      this.verifier.report('dma-buffer-misuse', 'StreamClassGetDmaBuffer with DmaBufferSize = 0 in HW_INITIALIZATION_DATA')
+      // stream.sys returns its NULL DmaBuffer: not an error until the driver uses the NULL.
+      this.verifier.report('dma-buffer-misuse', 'StreamClassGetDmaBuffer with DmaBufferSize = 0 in HW_INITIALIZATION_DATA returns NULL', { severity: 'warning' })
       return null
     }
     if (d.dmaBuffer === null) {
@@ -381,6 +399,12 @@ export class StreamClassDriver {
       return address
     }
     if (type === DmaBuffer) {
+      if (d.dmaBuffer === null && (d.initData.DmaBufferSize ?? 0) === 0 && virtualAddress == null) {
+        // stream.sys: DmaBufferPhysical (0) + (NULL - DmaBuffer (NULL)), Length DmaBufferLength (0) - 0.
+        this.verifier.report('dma-buffer-misuse', 'StreamClassGetPhysicalAddress(DmaBuffer) of the NULL DMA buffer (DmaBufferSize = 0) returns 0 with Length 0', { severity: 'warning' })
+        if (length) length.value = 0
+        return 0
+      }
       if (d.dmaBuffer === null) return fail('there is no DMA buffer (DmaBufferSize = 0, or before SRB_INITIALIZE_DEVICE)')
       if (!(virtualAddress instanceof Uint8Array) || virtualAddress.buffer !== d.dmaBuffer.bytes.buffer) return fail('the address is not inside the DMA buffer')
       const offset = virtualAddress.byteOffset - d.dmaBuffer.bytes.byteOffset
@@ -440,8 +464,19 @@ export class StreamClassDriver {
     this.kernel.trace.instant(this.debugTrack, now, this.debugName, 0, 0, 0, 0, text)
   }
 
+  /** CONTAINING_RECORD: the structure of the driver's memory whose `field` is `address`. */
+  containingRecord(address: unknown, type: string | null, field: string): object {
+    return this.containers.containingRecord(address, type, field, this.memoryRoots())
+  }
+
+  /** The driver's memory of its own: extensions, SRB extensions and IRPs of held SRBs, live pool blocks. */
+  memoryRoots(): object[] {
+    return driverMemory(this.devices, this.pool.liveBlocks())
+  }
+
   /** Checks that only make sense when the run is over. */
   finalChecks(): void {
+    if (this.devices.every((d) => d.state !== 'starting' && d.state !== 'started' && d.state !== 'stopping')) this.pool.reportLeaks(0, 'the driver was unloaded')
     for (const d of this.devices) {
       d.watchdog.checkStalls(true)
       for (const srb of d.held) {

@@ -3,6 +3,7 @@ import { DISPATCH_LEVEL } from '../sim/irql.js'
 import type { Work } from '../sim/work.js'
 import { formatDbg } from './dbgFormat.js'
 import type { StreamClassDriver } from './driver.js'
+import { compareStructures, copyStructure, zeroStructure } from './structMemory.js'
 import type { KIRQL, LARGE_INTEGER, OUT } from './wdk/strminiTypes.js'
 
 /** KeQueryPerformanceCounter frequency: 10 MHz, as on current Windows. */
@@ -11,6 +12,29 @@ export const PERFORMANCE_FREQUENCY = 10_000_000
 interface SpinLockState {
   holder: Work | null
   holderCpu: number
+}
+
+/** A structure operand of Rtl*Memory: an object (a pool block with fields counts too). */
+function isStructure(x: unknown): x is object {
+  return x !== null && typeof x === 'object'
+}
+
+/** A Length argument as a byte count. */
+function bytes(length: unknown): number {
+  return Math.max(0, Math.floor(Number(length)) || 0)
+}
+
+/** A KSPIN_LOCK as zeroed memory holds it: a plain object with nothing in it. */
+function isZeroedLock(lock: object): boolean {
+  const proto = Object.getPrototypeOf(lock)
+  return (proto === Object.prototype || proto === null) && Reflect.ownKeys(lock).length === 0
+}
+
+function describeLock(lock: object): string {
+  if (Array.isArray(lock) || ArrayBuffer.isView(lock)) return 'an array'
+  const proto = Object.getPrototypeOf(lock)
+  if (proto !== Object.prototype && proto !== null) return `a ${proto?.constructor?.name ?? 'class'} object`
+  return `an object with fields (${Object.keys(lock).slice(0, 3).join(', ')})`
 }
 
 /**
@@ -72,9 +96,24 @@ export class KernelServices {
     this.spinLocks.set(lock, { holder: null, holderCpu: -1 })
   }
 
+  /**
+   * The state of a spin lock. KeInitializeSpinLock only stores 0, so a lock that was never initialised but
+   * is zeroed (an empty KSPIN_LOCK object, as a zeroed extension's lock is) is a valid released lock.
+   * Only what no KeInitializeSpinLock could have produced is refused: no object at all, or an object
+   * that holds something (a structure, an SRB, an array passed in its place).
+   */
   private lockState(lock: object, service: string): SpinLockState {
-    const state = lock !== null && typeof lock === 'object' ? this.spinLocks.get(lock) : undefined
-    if (state === undefined) throw new TypeError(`${service}: the spin lock was never initialised with KeInitializeSpinLock`)
+    if (lock === null || typeof lock !== 'object') {
+      throw new TypeError(`${service}: SpinLock is ${lock === null ? 'NULL' : String(lock)}, not a KSPIN_LOCK object (create it: ext.Lock = {}): an access violation`)
+    }
+    let state = this.spinLocks.get(lock)
+    if (state === undefined) {
+      if (!isZeroedLock(lock)) {
+        throw new TypeError(`${service}: the spin lock is garbage: ${describeLock(lock)} was never initialised with KeInitializeSpinLock and is not a zeroed KSPIN_LOCK`)
+      }
+      state = { holder: null, holderCpu: -1 }
+      this.spinLocks.set(lock, state)
+    }
     return state
   }
 
@@ -140,9 +179,17 @@ export class KernelServices {
     }
   }
 
-  copyMemory(destination: Uint8Array, source: Uint8Array, length: number, service = 'RtlCopyMemory'): void {
+  copyMemory(destination: unknown, source: unknown, length: number, service = 'RtlCopyMemory'): void {
     this.enter(service)
-    if (!(destination instanceof Uint8Array) || !(source instanceof Uint8Array)) throw new TypeError(`${service}: Destination and Source must be Uint8Array views`)
+    if (source instanceof Uint8Array && !(destination instanceof Uint8Array) && this.driver.pool.blockOf(source) === null) {
+      throw new TypeError(`${service}: bytes cannot be copied into a structure object (the emulator has no byte image of it); copy the fields from a structure, or bytes into a Uint8Array`)
+    }
+    if (!(source instanceof Uint8Array && destination instanceof Uint8Array) && isStructure(source) && isStructure(destination)) {
+      copyStructure(destination, source, bytes(length), this.separate())
+      this.chargePio(bytes(length))
+      return
+    }
+    if (!(destination instanceof Uint8Array) || !(source instanceof Uint8Array)) throw new TypeError(`${service}: Destination and Source must be Uint8Array views or structure objects`)
     const n = this.checkLength(destination, length, service)
     const m = Math.min(n, source.length)
     destination.set(m === source.length ? source : source.subarray(0, m))
@@ -150,13 +197,43 @@ export class KernelServices {
     this.checkPio(destination, service)
   }
 
-  fillMemory(destination: Uint8Array, length: number, fill: number, service = 'RtlFillMemory'): void {
+  fillMemory(destination: unknown, length: number, fill: number, service = 'RtlFillMemory'): void {
     this.enter(service)
-    if (!(destination instanceof Uint8Array)) throw new TypeError(`${service}: Destination must be a Uint8Array view`)
+    if (!(destination instanceof Uint8Array) && isStructure(destination) && (fill & 0xff) === 0) {
+      zeroStructure(destination, bytes(length), this.separate())
+      this.chargePio(bytes(length))
+      return
+    }
+    if (!(destination instanceof Uint8Array)) throw new TypeError(`${service}: Destination must be a Uint8Array view${isStructure(destination) ? ' (a structure can only be zeroed)' : ''}`)
     const n = this.checkLength(destination, length, service)
     destination.fill(fill & 0xff, 0, n)
     this.chargePio(n)
     this.checkPio(destination, service)
+  }
+
+  /** RtlCompareMemory: how many bytes from the start are equal, up to `length` (buffers or structures). */
+  compareMemory(source1: unknown, source2: unknown, length: number, service = 'RtlCompareMemory'): number {
+    this.enter(service)
+    const n = bytes(length)
+    let equal: number
+    if (source1 instanceof Uint8Array && source2 instanceof Uint8Array) {
+      const m = Math.min(n, source1.length, source2.length)
+      if (m < n) this.driver.verifier.report('buffer-overrun', `${service} of ${n} bytes reads past a ${Math.min(source1.length, source2.length)}-byte buffer`)
+      equal = 0
+      while (equal < m && source1[equal] === source2[equal]) equal++
+    } else if (isStructure(source1) && isStructure(source2)) {
+      equal = compareStructures(source1, source2, n, this.separate())
+    } else {
+      throw new TypeError(`${service}: Source1 and Source2 must both be Uint8Array views or both structure objects`)
+    }
+    this.chargePio(equal)
+    return equal
+  }
+
+  /** Objects that are memory of their own: a field holding one is a pointer, not an embedded structure. */
+  private separate(): (o: object) => boolean {
+    const roots = new Set(this.driver.memoryRoots())
+    return (o) => roots.has(o)
   }
 
   /** A CPU copy into a data buffer of a stream that declared Pio = FALSE (docs/classdriver.md#rule-basis). */

@@ -9,6 +9,7 @@ import type { KernelLock } from '../sim/work.js'
 import { checkStreamInfo } from './commandChecks.js'
 import type { DeviceServices, DeviceState } from './deviceParts.js'
 import type { HeldSrbs } from './heldSrbs.js'
+import type { PoolAllocator } from './pool.js'
 import type { RequestQueue } from './queues.js'
 import { SrbState, srbRef } from './srb.js'
 import type { SrbEngine } from './srbEngine.js'
@@ -48,10 +49,14 @@ export interface PnpDevice extends Pick<DeviceServices, 'verifier'> {
   readonly deviceQueue: RequestQueue
   readonly srbs: Pick<SrbEngine, 'newSrb' | 'submit' | 'submitDevice'>
   readonly isr: { readonly service: () => boolean }
+  readonly pool: Pick<PoolAllocator, 'mark' | 'reportLeaks'>
   readonly watchdog: { start(): void; stop(): void }
 }
 
 export class PnpPower {
+  /** The pool's allocation mark when the device last started: later blocks are the device's. */
+  private poolMark = 0
+
   constructor(private readonly device: PnpDevice) {}
 
   /** PnP start: resources to ConfigInfo, interrupt, DMA buffer, then INITIALIZE, GET_STREAM_INFO, INITIALIZATION_COMPLETE. */
@@ -59,6 +64,7 @@ export class PnpPower {
     const d = this.device
     if (d.state !== 'added' && d.state !== 'stopped') return done(STATUS_INVALID_PARAMETER)
     d.state = 'starting'
+    this.poolMark = d.pool.mark()
     const res = d.card.resources()
     const accessRanges = res.memory.map((m) => ({
       RangeStart: d.machine.bus.vaOfPhysical(m.physical) ?? m.physical,
@@ -119,6 +125,23 @@ export class PnpPower {
 
   private requestStreamInfo(size: number, done: (status: number) => void): void {
     const d = this.device
+    this.queryStreamInfo(size, (ok, status) => {
+      if (!ok) return this.startFailed(status, done)
+      d.srbs.submitDevice(SRB_INITIALIZATION_COMPLETE, {}, {
+        onComplete: () => {
+          d.state = 'started'
+          done(STATUS_SUCCESS)
+        },
+      })
+    })
+  }
+
+  /**
+   * SRB_GET_STREAM_INFO into a zeroed descriptor of `size` bytes (StreamDescriptorSize). On success the
+   * device's stream header and stream information are replaced; streams already open keep theirs.
+   */
+  queryStreamInfo(size: number, done: (ok: boolean, status: number) => void): void {
+    const d = this.device
     const capacity = Math.max(0, Math.floor((size - STRUCT_SIZES.HW_STREAM_HEADER) / STRUCT_SIZES.HW_STREAM_INFORMATION))
     const descriptor: HW_STREAM_DESCRIPTOR = {
       StreamHeader: zeroStreamHeader(),
@@ -127,15 +150,10 @@ export class PnpPower {
     const srb = d.srbs.newSrb(d.deviceQueue, SRB_GET_STREAM_INFO, null, { StreamBuffer: descriptor }, {
       check: (s) => checkStreamInfo(d, s, descriptor, size, capacity),
       onComplete: (s) => {
-        if (!NT_SUCCESS(s._Status) || s._state !== SrbState.Completed) return this.startFailed(s._Status, done)
+        if (!NT_SUCCESS(s._Status) || s._state !== SrbState.Completed) return done(false, s._Status)
         d.streamHeader = descriptor.StreamHeader
         d.streamInfos = descriptor.StreamInfo.slice(0, descriptor.StreamHeader.NumberOfStreams >>> 0)
-        d.srbs.submitDevice(SRB_INITIALIZATION_COMPLETE, {}, {
-          onComplete: () => {
-            d.state = 'started'
-            done(STATUS_SUCCESS)
-          },
-        })
+        done(true, s._Status)
       },
     })
     srb._NumberOfBytesToTransfer = size
@@ -157,7 +175,9 @@ export class PnpPower {
     d.state = 'stopping'
     d.srbs.submitDevice(SRB_UNINITIALIZE_DEVICE, {}, {
       onComplete: (srb) => {
-        if (srb._Status === STATUS_SUCCESS || wasRemoved) {
+        // STATUS_NOT_IMPLEMENTED is accepted as stream.sys accepts it: there was nothing to uninitialize.
+        const accepted = srb._Status === STATUS_SUCCESS || srb._Status === STATUS_NOT_IMPLEMENTED
+        if (accepted || wasRemoved) {
           this.checkInterruptsDisabled('SRB_UNINITIALIZE_DEVICE')
           for (const held of d.held) {
             d.verifier.report('srb-orphaned', `${srbCommandName(held._Command)} #${held._id} was never completed before the device was uninitialized`, { srb: srbRef(held), location: null, callback: null })
@@ -167,10 +187,11 @@ export class PnpPower {
           d.dmaBuffer = null
           d.watchdog.stop()
           d.state = wasRemoved ? 'removed' : 'stopped'
+          d.pool.reportLeaks(this.poolMark, `the device was ${wasRemoved ? 'removed' : 'stopped'} (SRB_UNINITIALIZE_DEVICE)`)
         } else {
           d.state = 'started'
         }
-        done(srb._Status)
+        done(accepted ? STATUS_SUCCESS : srb._Status)
       },
     })
   }

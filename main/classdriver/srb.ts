@@ -2,6 +2,7 @@ import type { Allocation } from '../hw/physicalMemory.js'
 import type { RequestQueue } from './queues.js'
 import type { StreamInstance } from './stream.js'
 import type { KSTIME, KS_FRAME_INFO, KSSTREAM_HEADER, RECT } from './wdk/ks.js'
+import type { LIST_ENTRY } from './wdk/lists.js'
 import { KS_FRAME_INFO_LAYOUT, STRUCT_SIZES } from './wdk/sizes.js'
 import { srbCommandName } from './wdk/srbCommands.js'
 import type {
@@ -40,6 +41,11 @@ export interface SrbWatcher {
 /** Short form of an SRB for findings. */
 export function srbRef(srb: Srb): { id: number; command: string; stream: number | null } {
   return { id: srb._id, command: srbCommandName(srb._Command), stream: srb._streamNumber }
+}
+
+/** A LIST_ENTRY as zeroed memory holds it: Flink and Blink NULL. */
+function zeroListEntry(): LIST_ENTRY {
+  return { Flink: null, Blink: null } as unknown as LIST_ENTRY
 }
 
 /** Value of `Status` until the minidriver sets it: "never set" (docs/classdriver.md#rule-basis). */
@@ -184,7 +190,7 @@ export class Srb implements HW_STREAM_REQUEST_BLOCK {
   get Irp(): IRP | null {
     this.touch('Irp')
     // Built on first use: most minidrivers never look at it.
-    return (this._Irp ??= { MajorFunction: 0x0e, MinorFunction: 0, Tail: { Overlay: { DriverContext: [null, null, null, null] } } })
+    return (this._Irp ??= { MajorFunction: 0x0e, MinorFunction: 0, Tail: { Overlay: { DriverContext: [null, null, null, null], ListEntry: zeroListEntry() } } })
   }
   get Flags(): number {
     this.touch('Flags')

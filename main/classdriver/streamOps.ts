@@ -7,29 +7,40 @@ import type { MasterClocks } from './masterClock.js'
 import { SrbState, srbRef, type DataBuffer, type IoRequest, type Srb } from './srb.js'
 import type { SrbEngine } from './srbEngine.js'
 import { StreamInstance, StreamObject } from './stream.js'
+import { routeProperty, withPropertyHeader, type KsPropertyAnswer, type KsPropertyRequest } from './ksProperty.js'
 import { KSSTATE_ACQUIRE, KSSTATE_STOP, normalizeGuid, type KSSTATE, type PKSDATAFORMAT } from './wdk/ks.js'
 import { NT_SUCCESS, STATUS_CANCELLED, STATUS_INVALID_PARAMETER, STATUS_SUCCESS } from './wdk/ntstatus.js'
 import {
   SRB_CLOSE_DEVICE_INSTANCE,
   SRB_CLOSE_STREAM,
   SRB_GET_DATA_INTERSECTION,
+  SRB_GET_DEVICE_PROPERTY,
+  SRB_GET_STREAM_PROPERTY,
   SRB_NOTIFY_IDLE_STATE,
   SRB_OPEN_DEVICE_INSTANCE,
   SRB_OPEN_STREAM,
+  SRB_SET_DEVICE_PROPERTY,
+  SRB_SET_STREAM_PROPERTY,
   SRB_SET_STREAM_STATE,
   isDataCommand,
   srbCommandName,
 } from './wdk/srbCommands.js'
-import type { HW_STREAM_INFORMATION, SRB_COMMAND_DATA } from './wdk/strminiTypes.js'
+import type { HW_STREAM_HEADER, HW_STREAM_INFORMATION, SRB_COMMAND_DATA } from './wdk/strminiTypes.js'
+
+/** The outcome of a KS property request: the class driver's answer, or the minidriver's (with its SRB). */
+export interface KsPropertyResult extends KsPropertyAnswer {
+  srb: Srb | null
+}
 
 /** What the stream operations read and change of their device; power-down goes through the device. */
-export interface StreamOpsDevice extends Pick<DeviceServices, 'settings' | 'invoker'>, CheckedDevice {
+export interface StreamOpsDevice extends Pick<DeviceServices, 'settings' | 'invoker' | 'kernel'>, CheckedDevice {
   readonly state: DeviceState
   openInstances: number
   readonly synchronized: boolean
   readonly extension: Record<string, any>
   readonly instanceExtension: Record<string, any> | null
   readonly streamInfos: readonly HW_STREAM_INFORMATION[]
+  readonly streamHeader: HW_STREAM_HEADER | null
   readonly streams: StreamInstance[]
   readonly clocks: Pick<MasterClocks, 'streamClosed'>
   readonly srbs: Pick<SrbEngine, 'createQueue' | 'submitDevice' | 'submitControl' | 'submitData' | 'finish' | 'callCancel'>
@@ -182,9 +193,30 @@ export class StreamOps {
   /** Property GET/SET on the device (stream null) or a stream. */
   property(stream: StreamInstance | null, command: number, descriptor: NonNullable<SRB_COMMAND_DATA['PropertyInfo']>, done: (srb: Srb) => void): void {
     const d = this.device
+    withPropertyHeader(descriptor)
     const request: IoRequest = { check: (srb) => checkProperty(d, srb, descriptor), onComplete: done }
     if (stream === null) d.srbs.submitDevice(command, { PropertyInfo: descriptor }, request)
     else d.srbs.submitControl(stream, command, { PropertyInfo: descriptor }, request)
+  }
+
+  /**
+   * A KS property request (IOCTL_KS_PROPERTY) on the device (stream null) or a stream, as ks.sys and
+   * stream.sys handle it: looked up in the sets the minidriver declared, answered by the class driver
+   * (BASICSUPPORT / DEFAULTVALUES from the item's Values, RELATIONS, lookup and size failures) or passed
+   * to the minidriver as an SRB. `done` runs after the completion latency either way.
+   */
+  ksProperty(stream: StreamInstance | null, request: KsPropertyRequest, done: (result: KsPropertyResult) => void): void {
+    const d = this.device
+    const sets = stream === null ? (d.streamHeader?.DevicePropertiesArray ?? []).slice(0, d.streamHeader?.NumDevPropArrayEntries ?? 0) : (stream.info.StreamPropertiesArray ?? []).slice(0, stream.info.NumStreamPropArrayEntries)
+    const route = routeProperty(sets, request)
+    if ('answer' in route) {
+      const k = d.kernel
+      k.scheduleOs(k.now() + k.costs.clientCompletionLatency, (a: KsPropertyAnswer) => done({ ...a, srb: null }), route.answer)
+      return
+    }
+    const get = route.command === 'get'
+    const command = stream === null ? (get ? SRB_GET_DEVICE_PROPERTY : SRB_SET_DEVICE_PROPERTY) : get ? SRB_GET_STREAM_PROPERTY : SRB_SET_STREAM_PROPERTY
+    this.property(stream, command, route.descriptor, (srb) => done({ status: srb._Status, bytes: srb._NumberOfBytesToTransfer, data: route.descriptor.PropertyInfo, srb }))
   }
 
   /** A data SRB whose completion is checked (DataUsed, time stamps, counters). */

@@ -9,7 +9,8 @@
  */
 import { formatDbg } from './dbgFormat.js'
 import { runtime } from './runtime.js'
-import type { GUID, KSEVENT_ENTRY } from './wdk/ks.js'
+import type { GUID, KSEVENT_ENTRY, KSPIN_MEDIUM } from './wdk/ks.js'
+import type { POOL_TYPE, PVOID } from './wdk/poolTypes.js'
 import type { NTSTATUS } from './wdk/ntstatus.js'
 import type {
   BOOLEAN,
@@ -38,8 +39,19 @@ import type {
 export * from './wdk/ntstatus.js'
 export * from './wdk/srbCommands.js'
 export * from './wdk/ks.js'
+export * from './wdk/ksProperties.js'
+export * from './wdk/ksmediaCategories.js'
+export * from './wdk/ksmediaVideo.js'
+export * from './wdk/ksmediaCamera.js'
+export * from './wdk/ksmediaCrossbar.js'
+export * from './wdk/ksmediaTuner.js'
+export * from './wdk/ksmediaDecoder.js'
+export * from './wdk/ksmediaCompression.js'
+export * from './wdk/ksmediaVbi.js'
+export * from './wdk/lists.js'
+export * from './wdk/poolTypes.js'
 export * from './wdk/strminiTypes.js'
-export { sizeof, type StructName } from './wdk/sizes.js'
+export { FIELD_OFFSET, sizeof, type StructName } from './wdk/sizes.js'
 
 // -----------------------------------------------------------------------------------------------------
 // Stream class services
@@ -50,6 +62,52 @@ export { sizeof, type StructName } from './wdk/sizes.js'
  */
 export function StreamClassRegisterMinidriver(DriverObject: unknown, RegistryPath: unknown, HwInitData: HW_INITIALIZATION_DATA): NTSTATUS {
   return runtime().driver.registerMinidriver(DriverObject, RegistryPath, HwInitData)
+}
+
+/**
+ * StreamClassRegisterAdapter: the name stream.sys exports; strmini.h defines StreamClassRegisterMinidriver
+ * as this function. The same service: call it from DriverEntry with (DriverObject, RegistryPath, HwInitData).
+ */
+export function StreamClassRegisterAdapter(Argument1: unknown, Argument2: unknown, HwInitializationData: HW_INITIALIZATION_DATA): NTSTATUS {
+  return runtime().driver.registerMinidriver(Argument1, Argument2, HwInitializationData)
+}
+
+/**
+ * Registers a filter that has no KS pins (a TV tuner, a crossbar, a TV audio decoder) so the graph
+ * builder can connect it by its pins' mediums: writes the "FilterData" of the device interface of
+ * `InterfaceClassGUID` (KSCATEGORY_TVTUNER, KSCATEGORY_CROSSBAR...). `DeviceObject` is the PDO
+ * (ConfigInfo.PhysicalDeviceObject); PinDirection[i] is TRUE for an output pin; MediumList[i] its
+ * medium; CategoryList (or null) its category. PASSIVE_LEVEL (SRB_INITIALIZE_DEVICE is). Returns
+ * STATUS_INVALID_DEVICE_REQUEST when PinCount is 0 or an array is missing.
+ */
+export function StreamClassRegisterFilterWithNoKSPins(
+  DeviceObject: unknown,
+  InterfaceClassGUID: GUID,
+  PinCount: number,
+  PinDirection: readonly BOOLEAN[],
+  MediumList: readonly KSPIN_MEDIUM[],
+  CategoryList: readonly GUID[] | null,
+): NTSTATUS {
+  return runtime().driver.filters.registerFilterWithNoKSPins(DeviceObject, InterfaceClassGUID, PinCount, PinDirection, MediumList, CategoryList)
+}
+
+/**
+ * Version 2.0 (multi-instance) drivers: the filter of `HwInstanceExtension` has new streams. After the
+ * call returns the class driver sends SRB_GET_STREAM_INFO again with a descriptor of
+ * `StreamDescriptorSize` bytes and exposes the streams it returns; open streams keep their number.
+ * (Single-instance drivers have only the obsolete StreamClassReenumerateStreams.)
+ */
+export function StreamClassFilterReenumerateStreams(HwInstanceExtension: any, StreamDescriptorSize: number): void {
+  runtime().driver.filters.filterReenumerateStreams(HwInstanceExtension, StreamDescriptorSize)
+}
+
+/**
+ * The checked-build assert (DEBUG_ASSERT calls it when its expression is false): prints
+ * "(File:Line) Assert failed (AssertText)=0xAssertValue" and breaks into the debugger. Here the
+ * machine stops: bug check 0x1E (a breakpoint with no debugger attached) at your line, with the message.
+ */
+export function StreamClassDebugAssert(File: string, Line: number, AssertText: string, AssertValue: number): never {
+  return runtime().driver.filters.debugAssert(File, Line, AssertText, AssertValue)
 }
 
 /**
@@ -146,7 +204,10 @@ export function StreamClassGetNextEvent(
   return runtime().driver.getNextEvent(HwInstanceExtension_OR_HwDeviceExtension, HwStreamObject, EventGuid, EventItem, CurrentEvent)
 }
 
-/** The contiguous common buffer of `DmaBufferSize` bytes (from SRB_INITIALIZE_DEVICE on), or null. */
+/**
+ * The contiguous common buffer of `DmaBufferSize` bytes (from SRB_INITIALIZE_DEVICE on), or null. With
+ * DmaBufferSize 0 it returns null, as stream.sys does (a warning: using the null is the error).
+ */
 export function StreamClassGetDmaBuffer(HwDeviceExtension: any): Uint8Array | null {
   return runtime().driver.getDmaBuffer(HwDeviceExtension)
 }
@@ -243,7 +304,10 @@ export function KeGetCurrentIrql(): KIRQL {
   return runtime().kernel.currentIrql()
 }
 
-/** Initialises a spin lock object (`const lock: KSPIN_LOCK = {}`). */
+/**
+ * Initialises a spin lock object (`ext.Lock = {}`): released. As on Windows, where it stores 0, a
+ * zeroed lock (an empty object never passed here) is a valid released lock too.
+ */
 export function KeInitializeSpinLock(SpinLock: KSPIN_LOCK): void {
   runtime().kernel.initializeSpinLock(SpinLock)
 }
@@ -266,14 +330,19 @@ export function KeSynchronizeExecution(Interrupt: KINTERRUPT, SynchronizeRoutine
   return runtime().kernel.synchronizeExecution(Interrupt, SynchronizeRoutine, SynchronizeContext) as BOOLEAN
 }
 
-/** Copies `Length` bytes (CPU copy: costs PIO time per byte). */
-export function RtlCopyMemory(Destination: Uint8Array, Source: Uint8Array, Length: number): void {
+/**
+ * Copies `Length` bytes (a CPU copy: costs PIO time per byte). Between Uint8Array views it copies bytes.
+ * From a structure object it copies the fields of its first `Length` bytes in C layout order (embedded
+ * structures by value, pointers as pointers) into `Destination`, as memcpy of a struct would:
+ * `RtlCopyMemory(pStrmEx.VideoInfoHeader, &pFormat.VideoInfoHeader, KS_SIZE_VIDEOHEADER(...))`.
+ */
+export function RtlCopyMemory(Destination: Uint8Array | object, Source: Uint8Array | object, Length: number): void {
   runtime().kernel.copyMemory(Destination, Source, Length)
 }
 
 /** Like RtlCopyMemory; the views may overlap. */
-export function RtlMoveMemory(Destination: Uint8Array, Source: Uint8Array, Length: number): void {
-  runtime().kernel.copyMemory(Destination, Source.slice(0, Length), Length, 'RtlMoveMemory')
+export function RtlMoveMemory(Destination: Uint8Array | object, Source: Uint8Array | object, Length: number): void {
+  runtime().kernel.copyMemory(Destination, Source instanceof Uint8Array ? Source.slice(0, Length) : Source, Length, 'RtlMoveMemory')
 }
 
 /** Fills `Length` bytes with `Fill` (costs PIO time per byte). */
@@ -281,9 +350,71 @@ export function RtlFillMemory(Destination: Uint8Array, Length: number, Fill: num
   runtime().kernel.fillMemory(Destination, Length, Fill)
 }
 
-/** Zeroes `Length` bytes (costs PIO time per byte). */
-export function RtlZeroMemory(Destination: Uint8Array, Length: number): void {
+/**
+ * Zeroes `Length` bytes (costs PIO time per byte): the bytes of a Uint8Array, or every field of a
+ * structure's first `Length` bytes (numbers 0, GUIDs GUID_NULL, pointers NULL), as memset would.
+ */
+export function RtlZeroMemory(Destination: Uint8Array | object, Length: number): void {
   runtime().kernel.fillMemory(Destination, Length, 0, 'RtlZeroMemory')
+}
+
+/**
+ * How many bytes from the start of `Source1` and `Source2` are equal, up to `Length` (=== Length when
+ * they are equal). Buffers are compared byte by byte; structure objects in their C layout (GUIDs as
+ * their 16 bytes, case-insensitive text; fields left out are zero), so comparing sizeof('KSDATARANGE')
+ * bytes of two KS_DATARANGE_VIDEO compares their DataRange headers only, as memcmp does.
+ */
+export function RtlCompareMemory(Source1: Uint8Array | object, Source2: Uint8Array | object, Length: number): number {
+  return runtime().kernel.compareMemory(Source1, Source2, Length)
+}
+
+/** RtlEqualMemory: TRUE when the first `Length` bytes of the two are equal (RtlCompareMemory(...) === Length). */
+export function RtlEqualMemory(Source1: Uint8Array | object, Source2: Uint8Array | object, Length: number): boolean {
+  return runtime().kernel.compareMemory(Source1, Source2, Length, 'RtlEqualMemory') === Math.max(0, Math.floor(Number(Length)) || 0)
+}
+
+/**
+ * Allocates `NumberOfBytes` of pool: a zero-filled Uint8Array of that size that also takes fields, so it
+ * serves as the structure you allocated (`pStrmEx.pVideoInfoHeader = ExAllocatePool(NonPagedPool,
+ * KS_SIZE_VIDEOHEADER(pVih))`), or null when the pool cannot satisfy it. Tagged 'None'. Every block must
+ * be freed with ExFreePool: a block still allocated when the device stops or the driver unloads is a
+ * `pool-leak` finding naming its line. PagedPool only below DISPATCH_LEVEL.
+ */
+export function ExAllocatePool(PoolType: POOL_TYPE, NumberOfBytes: number): PVOID {
+  return runtime().driver.pool.allocate('ExAllocatePool', PoolType, NumberOfBytes, 'None')
+}
+
+/**
+ * ExAllocatePool with a tag: a ULONG ('Tcap' in C is 0x54636170, shown "pacT" as poolmon does) or its
+ * four characters as text ('Tcap'). Leak findings name the tag and the allocating line.
+ */
+export function ExAllocatePoolWithTag(PoolType: POOL_TYPE, NumberOfBytes: number, Tag: number | string): PVOID {
+  return runtime().driver.pool.allocate('ExAllocatePoolWithTag', PoolType, NumberOfBytes, Tag)
+}
+
+/** Frees a pool block. Freeing it twice, or freeing anything ExAllocatePool did not return, is `pool-misuse`. */
+export function ExFreePool(P: PVOID): void {
+  runtime().driver.pool.free('ExFreePool', P)
+}
+
+/** ExFreePool of a block allocated with `Tag`; another tag is `pool-misuse`. */
+export function ExFreePoolWithTag(P: PVOID, Tag: number | string): void {
+  runtime().driver.pool.free('ExFreePoolWithTag', P, Tag)
+}
+
+/**
+ * CONTAINING_RECORD(Address, Type, Field): the structure whose `Field` (a dotted path:
+ * 'Tail.Overlay.ListEntry') is the LIST_ENTRY (or other embedded structure) at `Address`, as C's
+ * address arithmetic gives it: `CONTAINING_RECORD<IRP>(e, 'IRP', 'Tail.Overlay.ListEntry')`,
+ * `CONTAINING_RECORD<SRB_EXT>(e, 'SRB_EXT', 'ListEntry')`. `Type` only documents; it may be left out:
+ * `CONTAINING_RECORD(e, 'ListEntry')`. The structure must be in the driver's memory: an extension
+ * (device, stream, filter instance, SRB), srb.Irp, a pool block, or an object they reference.
+ */
+export function CONTAINING_RECORD<T = any>(Address: object, Type: string | null, Field: string): T
+/** CONTAINING_RECORD(Address, Field): the structure whose `Field` (a dotted path) is the entry at `Address`; the Type argument left out. */
+export function CONTAINING_RECORD<T = any>(Address: object, Field: string): T
+export function CONTAINING_RECORD<T = any>(Address: object, TypeOrField: string | null, Field?: string): T {
+  return runtime().driver.containingRecord(Address, Field === undefined ? null : TypeOrField, Field ?? (TypeOrField as string)) as T
 }
 
 /** Kernel debug output (printf style: %d %u %x %s %p %I64x ...). It appears on the trace. */

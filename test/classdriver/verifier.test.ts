@@ -33,7 +33,7 @@ describe('verifier rule table', () => {
       'irql-violation', 'clock-query-pending', 'stale-clock-handle', 'slot-busy', 'raised-irql-budget', 'interrupt-storm',
       'interrupt-unclaimed', 'interrupt-stolen', 'interrupts-left-enabled', 'cancel-misuse', 'dma-buffer-misuse',
       'dma-unowned-memory', 'dma-mode-mismatch', 'intersection-misuse', 'property-overrun', 'event-misuse', 'init-data-invalid',
-      'unsynchronized-access', 'obsolete-api', 'register-access', 'descriptor-misuse',
+      'unsynchronized-access', 'obsolete-api', 'pool-leak', 'pool-misuse', 'register-access', 'descriptor-misuse',
     ]
     expect(allRules().map((r) => r.id).sort()).toEqual([...ids].sort())
     for (const r of allRules()) {

@@ -312,6 +312,22 @@ const RULE_LIST = [
     scope: 'class driver',
   },
   {
+    id: 'pool-leak',
+    severity: 'error',
+    summary: 'pool allocations still outstanding when the device was stopped or the driver unloaded',
+    fix: 'ExFreePool every ExAllocatePool(WithTag) block by SRB_UNINITIALIZE_DEVICE; the finding names the tag and the line that allocated it.',
+    basis: 'docs/classdriver.md#rule-basis',
+    scope: 'class driver',
+  },
+  {
+    id: 'pool-misuse',
+    severity: 'error',
+    summary: 'ExFreePool of a block twice, of memory the pool did not return, or pool calls at a forbidden IRQL',
+    fix: 'Free each pool block once, with the pointer ExAllocatePool returned; use PagedPool only below DISPATCH_LEVEL.',
+    basis: 'docs/classdriver.md#rule-basis',
+    scope: 'class driver',
+  },
+  {
     id: 'register-access',
     severity: 'warning',
     summary: 'unaligned or wrong-width access, write to read-only/reserved bits, [stopped] register written while running',

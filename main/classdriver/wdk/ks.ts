@@ -1,3 +1,5 @@
+import type { KSPROPERTY_VALUES } from './ksProperties.js'
+
 /**
  * Kernel-streaming definitions from ks.h and ksmedia.h that a stream minidriver uses: states, stream
  * header flags, GUIDs, data formats and ranges, frame info, property and event sets.
@@ -83,6 +85,21 @@ export function MAKEFOURCC(a: string, b: string, c: string, d: string): number {
 export const FOURCC_YUY2 = MAKEFOURCC('Y', 'U', 'Y', '2')
 export const FOURCC_UYVY = MAKEFOURCC('U', 'Y', 'V', 'Y')
 export const FOURCC_NV12 = MAKEFOURCC('N', 'V', '1', '2')
+
+/** KSALLOCATOR_REQUIREMENTF_INPLACE_MODIFIER (KSALLOCATOR_FRAMING.RequirementsFlags): the pin modifies data in place. */
+export const KSALLOCATOR_REQUIREMENTF_INPLACE_MODIFIER = 0x00000001
+/** KSALLOCATOR_REQUIREMENTF_SYSTEM_MEMORY (RequirementsFlags): the frames must be in system memory. */
+export const KSALLOCATOR_REQUIREMENTF_SYSTEM_MEMORY = 0x00000002
+/** KSALLOCATOR_REQUIREMENTF_FRAME_INTEGRITY (RequirementsFlags): frames must not be split. */
+export const KSALLOCATOR_REQUIREMENTF_FRAME_INTEGRITY = 0x00000004
+/** KSALLOCATOR_REQUIREMENTF_MUST_ALLOCATE (RequirementsFlags): the pin must be the allocator. */
+export const KSALLOCATOR_REQUIREMENTF_MUST_ALLOCATE = 0x00000008
+/** KSALLOCATOR_REQUIREMENTF_PREFERENCES_ONLY (RequirementsFlags): the values are preferences only. */
+export const KSALLOCATOR_REQUIREMENTF_PREFERENCES_ONLY = 0x80000000
+/** KSALLOCATOR_OPTIONF_COMPATIBLE (KSALLOCATOR_FRAMING.OptionsFlags) */
+export const KSALLOCATOR_OPTIONF_COMPATIBLE = 0x00000001
+/** KSALLOCATOR_OPTIONF_SYSTEM_MEMORY (OptionsFlags): allocate from system memory. */
+export const KSALLOCATOR_OPTIONF_SYSTEM_MEMORY = 0x00000002
 
 /** KSDATAFORMAT.Flags */
 export const KSDATAFORMAT_ATTRIBUTES = 0x2
@@ -354,7 +371,10 @@ export interface KSPROPERTY {
 /** KSEVENT (KSIDENTIFIER) */
 export type KSEVENT = KSPROPERTY
 
-/** KSPROPERTY_ITEM: one property of a set. Handlers are unused under stream class. */
+/**
+ * KSPROPERTY_ITEM: one property of a set (DEFINE_KSPROPERTY_ITEM's fields, in the same order). Handlers
+ * are flags under stream class: GET and SET requests reach the minidriver as SRB_GET/SET_*_PROPERTY.
+ */
 export interface KSPROPERTY_ITEM {
   PropertyId: number
   /** TRUE when GET is supported (stream class drivers put TRUE where ks.h has a handler). */
@@ -365,6 +385,22 @@ export interface KSPROPERTY_ITEM {
   MinProperty: number
   /** Minimum bytes of the data buffer; smaller requests fail in the class driver. */
   MinData: number
+  /**
+   * The property's type, ranges and default values. With Values and no SupportHandler the class driver
+   * answers KSPROPERTY_TYPE_BASICSUPPORT and KSPROPERTY_TYPE_DEFAULTVALUES from it, without an SRB.
+   */
+  Values?: KSPROPERTY_VALUES | null
+  /** Entries of Relations. */
+  RelationsCount?: number
+  /** The properties whose values change with this one (the KSPROPERTY_TYPE_RELATIONS answer). */
+  Relations?: readonly KSPROPERTY[] | null
+  /**
+   * TRUE: BASICSUPPORT and DEFAULTVALUES requests go to the minidriver as SRB_GET_*_PROPERTY with
+   * Property.Flags = KSPROPERTY_TYPE_BASICSUPPORT (or _DEFAULTVALUES) instead of being answered from Values.
+   */
+  SupportHandler?: boolean | number | null
+  /** Bytes of the property's serialized data (KSPROPERTY_TYPE_SERIALIZESIZE); 0: not serialized. Declared only: the emulated client never serializes. */
+  SerializedSize?: number
 }
 
 /** KSPROPERTY_SET: a property set the device or a stream supports. */
@@ -416,9 +452,16 @@ export interface KSPIN_MEDIUM {
   Flags: number
 }
 
-/** KSALLOCATOR_FRAMING (KSPROPERTY_CONNECTION_ALLOCATORFRAMING). */
+/**
+ * KSALLOCATOR_FRAMING (KSPROPERTY_CONNECTION_ALLOCATORFRAMING). In ks.h the first field is a union:
+ * `OptionsFlags` (allocator creation) and `RequirementsFlags` (what a pin requires: the name a
+ * minidriver answering ALLOCATORFRAMING uses) are the same ULONG; set either.
+ */
 export interface KSALLOCATOR_FRAMING {
-  OptionsFlags: number
+  /** KSALLOCATOR_OPTIONF_* (the same storage as RequirementsFlags). */
+  OptionsFlags?: number
+  /** KSALLOCATOR_REQUIREMENTF_* (the same storage as OptionsFlags). */
+  RequirementsFlags?: number
   PoolType: number
   Frames: number
   FrameSize: number
@@ -426,8 +469,10 @@ export interface KSALLOCATOR_FRAMING {
   Reserved: number
 }
 
-/** KSPROPERTY_DROPPEDFRAMES_CURRENT_S (without its KSPROPERTY header). */
+/** KSPROPERTY_DROPPEDFRAMES_CURRENT_S (sizeof 48, with its KSPROPERTY header). */
 export interface KSPROPERTY_DROPPEDFRAMES_CURRENT_S {
+  /** The request's KSPROPERTY header (the class driver puts a copy in the data). */
+  Property?: KSPROPERTY
   PictureNumber: number
   DropCount: number
   AverageFrameSize: number

@@ -18,6 +18,10 @@ export const STATUS_UNSUCCESSFUL = 0xc0000001
 /** The minidriver does not handle this SRB command. */
 export const STATUS_NOT_IMPLEMENTED = 0xc0000002
 export const STATUS_INVALID_PARAMETER = 0xc000000d
+/** The request is not valid for this device (StreamClassRegisterFilterWithNoKSPins with missing arguments). */
+export const STATUS_INVALID_DEVICE_REQUEST = 0xc0000010
+/** A breakpoint was hit (the exception a DbgBreakPoint raises, as StreamClassDebugAssert does). */
+export const STATUS_BREAKPOINT = 0x80000003
 /** StreamClassRegisterMinidriver: HwInitializationDataSize does not match. */
 export const STATUS_REVISION_MISMATCH = 0xc0000059
 /** SRB_INITIALIZE_DEVICE: the configuration is not a device this driver supports. */
@@ -49,6 +53,8 @@ export const NTSTATUS_NAMES: Record<number, string> = {
   [STATUS_UNSUCCESSFUL]: 'STATUS_UNSUCCESSFUL',
   [STATUS_NOT_IMPLEMENTED]: 'STATUS_NOT_IMPLEMENTED',
   [STATUS_INVALID_PARAMETER]: 'STATUS_INVALID_PARAMETER',
+  [STATUS_INVALID_DEVICE_REQUEST]: 'STATUS_INVALID_DEVICE_REQUEST',
+  [STATUS_BREAKPOINT]: 'STATUS_BREAKPOINT',
   [STATUS_REVISION_MISMATCH]: 'STATUS_REVISION_MISMATCH',
   [STATUS_NO_SUCH_DEVICE]: 'STATUS_NO_SUCH_DEVICE',
   [STATUS_BUFFER_TOO_SMALL]: 'STATUS_BUFFER_TOO_SMALL',

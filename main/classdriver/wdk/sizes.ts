@@ -1,3 +1,5 @@
+import { fieldOffset, layoutOf, type LayoutName } from './layouts.js'
+
 /**
  * sizeof() of the structures whose sizes are part of the contract (FrameExtent, DataUsed,
  * StreamDescriptorSize, SizeOfDataFormatBuffer, PropertyOutputSize...). Values are the x64 layout
@@ -37,13 +39,26 @@ export const STRUCT_SIZES = {
   STREAM_TIME_REFERENCE: 32,
 } as const
 
-export type StructName = keyof typeof STRUCT_SIZES
+/** A structure `sizeof` and `FIELD_OFFSET` know: the contract's sizes and the layout table (wdk/layouts.ts). */
+export type StructName = keyof typeof STRUCT_SIZES | LayoutName
 
-/** sizeof('KS_FRAME_INFO'): the byte size of a WDK structure (x64 layout). */
+/**
+ * sizeof('KS_FRAME_INFO'): the byte size of a WDK structure, x64 layout with natural alignment, as C's
+ * `sizeof(KS_FRAME_INFO)`. Knows the strmini.h structures the contract depends on and the ks.h /
+ * ksmedia.h structures of wdk/layouts.ts (KS_VBIINFOHEADER, KSPROPERTY_VIDEOPROCAMP_S, ...).
+ */
 export function sizeof(name: StructName): number {
-  const n = STRUCT_SIZES[name]
+  const n = (STRUCT_SIZES as Record<string, number>)[name] ?? layoutOf(name)?.size
   if (n === undefined) throw new TypeError(`sizeof: unknown structure '${String(name)}'`)
   return n
+}
+
+/**
+ * FIELD_OFFSET(KS_VIDEOINFOHEADER, bmiHeader) is `FIELD_OFFSET('KS_VIDEOINFOHEADER', 'bmiHeader')`: the byte
+ * offset of a field (a dotted path reaches into nested structures, `[i]` into arrays) in the x64 layout.
+ */
+export function FIELD_OFFSET(Type: StructName, Field: string): number {
+  return fieldOffset(Type, Field)
 }
 
 /** Field offsets of KS_FRAME_INFO (x64), for checking writes against StreamHeaderMediaSpecific. */

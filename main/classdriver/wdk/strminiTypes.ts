@@ -17,6 +17,7 @@ import type {
   PKSDATAFORMAT,
   PKSDATARANGE,
 } from './ks.js'
+import type { LIST_ENTRY } from './lists.js'
 import type { NTSTATUS } from './ntstatus.js'
 
 export type BOOLEAN = boolean | number
@@ -367,11 +368,22 @@ export interface KSSCATTER_GATHER {
   Length: number
 }
 
-/** An IRP as far as a minidriver sees one. */
+/**
+ * An IRP as far as a minidriver sees one (`srb.Irp`). While the minidriver owns the SRB it may use
+ * `Tail.Overlay.DriverContext[0..3]` and `Tail.Overlay.ListEntry` (zeroed) to queue the request on its
+ * own LIST_ENTRY lists; CONTAINING_RECORD(entry, 'IRP', 'Tail.Overlay.ListEntry') gives the IRP back.
+ */
 export interface IRP {
   MajorFunction: number
   MinorFunction: number
-  Tail: { Overlay: { DriverContext: unknown[] } }
+  Tail: {
+    Overlay: {
+      /** Four pointers for the driver that owns the IRP (the SRB, a stream, ...). */
+      DriverContext: unknown[]
+      /** A free link for the owner's own lists (InsertTailList(list, srb.Irp.Tail.Overlay.ListEntry)). */
+      ListEntry: LIST_ENTRY
+    }
+  }
 }
 
 /** What the union `CommandData` holds; the member used depends on `Command`. */

@@ -1,0 +1,93 @@
+/**
+ * ks.h / ksmedia.h: filter categories (KSCATEGORY_*, the device interface classes a filter registers
+ * under), pin names (PINNAME_*, `HW_STREAM_INFORMATION.Category` / `Name`), mediums and the format
+ * GUIDs a DDK-era capture driver uses beyond ks.ts. Values are the WDK's.
+ */
+import type { GUID } from './ks.js'
+
+/** KSCATEGORY_BRIDGE: a filter that bridges KS to another stack (no streaming pins of its own). */
+export const KSCATEGORY_BRIDGE: GUID = '085AFF00-62CE-11CF-A5D6-28DB04C10000'
+/** KSCATEGORY_RENDER: a filter that renders (plays) data. */
+export const KSCATEGORY_RENDER: GUID = '65E8773E-8F56-11D0-A3B9-00A0C9223196'
+/** KSCATEGORY_MIXER: a filter that mixes streams. */
+export const KSCATEGORY_MIXER: GUID = 'AD809C00-7B88-11D0-A5D6-28DB04C10000'
+/** KSCATEGORY_SPLITTER: a filter that splits a stream. */
+export const KSCATEGORY_SPLITTER: GUID = '0A4252A0-7E70-11D0-A5D6-28DB04C10000'
+/** KSCATEGORY_DATACOMPRESSOR: a compressing filter (a hardware encoder). */
+export const KSCATEGORY_DATACOMPRESSOR: GUID = '1E84C900-7E70-11D0-A5D6-28DB04C10000'
+/** KSCATEGORY_DATADECOMPRESSOR: a decompressing filter (a hardware decoder). */
+export const KSCATEGORY_DATADECOMPRESSOR: GUID = '2721AE20-7E70-11D0-A5D6-28DB04C10000'
+/** KSCATEGORY_DATATRANSFORM: a filter that transforms data. */
+export const KSCATEGORY_DATATRANSFORM: GUID = '2EB07EA0-7E70-11D0-A5D6-28DB04C10000'
+/** KSCATEGORY_COMMUNICATIONSTRANSFORM: a filter that converts between communication formats. */
+export const KSCATEGORY_COMMUNICATIONSTRANSFORM: GUID = 'CF1DDA2C-9743-11D0-A3EE-00A0C9223196'
+/** KSCATEGORY_INTERFACETRANSFORM: a filter that converts between interfaces. */
+export const KSCATEGORY_INTERFACETRANSFORM: GUID = 'CF1DDA2D-9743-11D0-A3EE-00A0C9223196'
+/** KSCATEGORY_MEDIUMTRANSFORM: a filter that converts between mediums. */
+export const KSCATEGORY_MEDIUMTRANSFORM: GUID = 'CF1DDA2E-9743-11D0-A3EE-00A0C9223196'
+/** KSCATEGORY_TEXT: a filter producing text (closed captions decoded to text). */
+export const KSCATEGORY_TEXT: GUID = '6994AD06-93EF-11D0-A3CC-00A0C9223196'
+/** KSCATEGORY_NETWORK: a filter producing network data (NABTS/IP over VBI). */
+export const KSCATEGORY_NETWORK: GUID = '67C9CC3C-69C4-11D2-8759-00A0C9223196'
+/** KSCATEGORY_TOPOLOGY: a filter that exposes a topology (nodes and connections). */
+export const KSCATEGORY_TOPOLOGY: GUID = 'DDA54A40-1E4C-11D1-A050-405705C10000'
+/** KSCATEGORY_VIRTUAL: a filter with no hardware behind it. */
+export const KSCATEGORY_VIRTUAL: GUID = '3503EAC4-1F26-11D1-8AB0-00A0C9223196'
+/** KSCATEGORY_TVTUNER: a TV tuner filter (PROPSETID_TUNER); usually registered with StreamClassRegisterFilterWithNoKSPins. */
+export const KSCATEGORY_TVTUNER: GUID = 'A799A800-A46D-11D0-A18C-00A02401DCD4'
+/** KSCATEGORY_CROSSBAR: an analog video/audio crossbar (PROPSETID_VIDCAP_CROSSBAR). */
+export const KSCATEGORY_CROSSBAR: GUID = 'A799A801-A46D-11D0-A18C-00A02401DCD4'
+/** KSCATEGORY_TVAUDIO: a TV audio decoder (PROPSETID_VIDCAP_TVAUDIO). */
+export const KSCATEGORY_TVAUDIO: GUID = 'A799A802-A46D-11D0-A18C-00A02401DCD4'
+/** KSCATEGORY_VPMUX: a video port multiplexer. */
+export const KSCATEGORY_VPMUX: GUID = 'A799A803-A46D-11D0-A18C-00A02401DCD4'
+/** KSCATEGORY_VBICODEC: a VBI decoder (NABTS, CC, teletext slicer). */
+export const KSCATEGORY_VBICODEC: GUID = '07DAD660-22F1-11D1-A9F4-00C04FBBDE8F'
+/** KSCATEGORY_ENCODER: a hardware encoder filter. */
+export const KSCATEGORY_ENCODER: GUID = '19689BF6-C384-48FD-AD51-90E58C79F70B'
+/** KSCATEGORY_MULTIPLEXER: a hardware multiplexer filter. */
+export const KSCATEGORY_MULTIPLEXER: GUID = '7A5DE1D3-01A1-452C-B481-4FA2B96271E8'
+
+/** PINNAME_PREVIEW: the same GUID as PINNAME_VIDEO_PREVIEW. */
+export const PINNAME_PREVIEW: GUID = 'FB6C4282-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_ANALOGVIDEOIN: the analog video input of a capture filter (connects to a crossbar). */
+export const PINNAME_VIDEO_ANALOGVIDEOIN: GUID = 'FB6C4283-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_VBI: the raw VBI output (KS_DATARANGE_VIDEO_VBI samples). */
+export const PINNAME_VIDEO_VBI: GUID = 'FB6C4284-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_VIDEOPORT: a video port output. */
+export const PINNAME_VIDEO_VIDEOPORT: GUID = 'FB6C4285-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_NABTS: the sliced NABTS output. */
+export const PINNAME_VIDEO_NABTS: GUID = 'FB6C4286-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_EDS: the extended data services output. */
+export const PINNAME_VIDEO_EDS: GUID = 'FB6C4287-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_TELETEXT: the sliced teletext output. */
+export const PINNAME_VIDEO_TELETEXT: GUID = 'FB6C4288-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_CC: the sliced closed-caption output (KSDATAFORMAT_SUBTYPE_CC byte pairs). */
+export const PINNAME_VIDEO_CC: GUID = 'FB6C4289-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_STILL: a still-image output. */
+export const PINNAME_VIDEO_STILL: GUID = 'FB6C428A-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_TIMECODE: a timecode output. */
+export const PINNAME_VIDEO_TIMECODE: GUID = 'FB6C428B-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_VIDEOPORT_VBI: the VBI data of a video port. */
+export const PINNAME_VIDEO_VIDEOPORT_VBI: GUID = 'FB6C428C-0353-11D1-905F-0000C0CC16BA'
+/** PINNAME_VIDEO_CC_CAPTURE: the closed-caption capture pin of a VBI decoder. */
+export const PINNAME_VIDEO_CC_CAPTURE: GUID = '1AAD8061-012D-11D2-B4B1-00A0D102CFBE'
+/** PINNAME_CC_CAPTURE: the same GUID as PINNAME_VIDEO_CC_CAPTURE. */
+export const PINNAME_CC_CAPTURE: GUID = PINNAME_VIDEO_CC_CAPTURE
+/** PINNAME_VIDEO_NABTS_CAPTURE: the NABTS capture pin of a VBI decoder. */
+export const PINNAME_VIDEO_NABTS_CAPTURE: GUID = '29703660-498A-11D2-B4B1-00A0D102CFBE'
+/** PINNAME_NABTS_CAPTURE: the same GUID as PINNAME_VIDEO_NABTS_CAPTURE. */
+export const PINNAME_NABTS_CAPTURE: GUID = PINNAME_VIDEO_NABTS_CAPTURE
+
+/** KSMEDIUMSETID_VPBus: mediums of video port connections. */
+export const KSMEDIUMSETID_VPBus: GUID = 'A18C15EC-CE43-11D0-ABE7-00A0C9223196'
+/** KSDATAFORMAT_SPECIFIER_VIDEOINFO2: the format block is a KS_VIDEOINFOHEADER2. */
+export const KSDATAFORMAT_SPECIFIER_VIDEOINFO2: GUID = 'F72A76A0-EB0A-11D0-ACE4-0000C0CC16BA'
+/** KSDATAFORMAT_SUBTYPE_NONE (MEDIASUBTYPE_None): no subtype, as analog video ranges use. */
+export const KSDATAFORMAT_SUBTYPE_NONE: GUID = 'E436EB8E-524F-11CE-9F53-0020AF0BA770'
+/** KSDATAFORMAT_SUBTYPE_OVERLAY: overlay video (no data in the buffers). */
+export const KSDATAFORMAT_SUBTYPE_OVERLAY: GUID = 'E436EB7F-524F-11CE-9F53-0020AF0BA770'
+/** KSDATAFORMAT_TYPE_ANALOGAUDIO: analog audio (crossbar and TV audio pins). */
+export const KSDATAFORMAT_TYPE_ANALOGAUDIO: GUID = '0482DEE1-7817-11CF-8A03-00AA006ECB65'
+/** KSPROPTYPESETID_General: the property type set of KSPROPERTY_VALUES.PropTypeSet (Id = a VT_* value). */
+export const KSPROPTYPESETID_General: GUID = '97E99BA0-BDEA-11CF-A5D6-28DB04C10000'
