@@ -1,11 +1,11 @@
 /**
  * BT.601 limited range (Y 16..235, Cb/Cr 16..240) back to RGB, as the exact inverse of the matrix the
- * VCAP-1 card encodes with (main/hw/vcap1/patterns.ts, 16.16 fixed point). The renderer may not import
+ * VCAP-1 card encodes with (main/hw/vcap1/pixelEncoder.ts, 16.16 fixed point). The renderer may not import
  * main/hw, so the card's constants are repeated here; test/renderer/decode checks the round trip
  * against the card's own pattern generator, so the two cannot drift apart unnoticed.
  */
 
-/** The card's RGB -> (Y - 16, Cb - 128, Cr - 128) matrix, 16.16 fixed point (patterns.ts YR..VB). */
+/** The card's RGB -> (Y - 16, Cb - 128, Cr - 128) matrix, 16.16 fixed point (pixelEncoder.ts YR..VB). */
 export const CARD_RGB_TO_YCBCR: readonly (readonly [number, number, number])[] = [
   [16829, 33039, 6416],
   [-9714, -19070, 28784],

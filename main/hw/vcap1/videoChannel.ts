@@ -115,7 +115,7 @@ export class VideoChannel extends DmaChannel<VideoRunConfig, ReturnType<typeof d
   slowFactor = 1
   hangOnStop = false
   signalLost = false
-  /** DMA timeout fault: the engine freezes; DMA_TIMEOUT after this many ns (0: never). */
+  /** DMA timeout fault: the engine has frozen and moves no more data until the channel is reset. */
   private frozen = false
 
   private config: VideoRunConfig | null = null
