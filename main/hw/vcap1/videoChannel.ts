@@ -115,7 +115,7 @@ export class VideoChannel extends DmaChannel<VideoRunConfig, ReturnType<typeof d
   slowFactor = 1
   hangOnStop = false
   signalLost = false
-  /** DMA timeout fault: the engine has frozen and moves no more data until the channel is reset. */
+  /** DMA timeout fault: the engine has frozen and moves no more data until the channel is started again. */
   private frozen = false
 
   private config: VideoRunConfig | null = null
