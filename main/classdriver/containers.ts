@@ -59,7 +59,7 @@ export class ContainerFinder {
   private readonly cache = new WeakMap<object, { container: object; field: string }>()
 
   /** CONTAINING_RECORD: the container, or a TypeError (a bug check in the calling callback) naming what was searched. */
-  containingRecord(address: unknown, type: string | null, field: string, roots: readonly object[]): object {
+  containingRecord(address: unknown, type: string | null, field: string, roots: () => readonly object[]): object {
     const found = this.find(address, field, roots)
     if (found !== null) return found
     throw new TypeError(
@@ -68,7 +68,7 @@ export class ContainerFinder {
     )
   }
 
-  find(address: unknown, field: string, roots: readonly object[]): object | null {
+  find(address: unknown, field: string, roots: () => readonly object[]): object | null {
     if (address === null || typeof address !== 'object') return null
     const path = splitPath(field)
     if (path.length === 0) return null
@@ -76,7 +76,7 @@ export class ContainerFinder {
     if (cached !== undefined && cached.field === field && at(cached.container, path) === address) return cached.container
     const seen = new Set<object>()
     const queue: object[] = []
-    for (const r of roots) if (!seen.has(r)) (seen.add(r), queue.push(r))
+    for (const r of roots()) if (!seen.has(r)) (seen.add(r), queue.push(r))
     for (let i = 0; i < queue.length && i < SEARCH_LIMIT; i++) {
       const o = queue[i]
       if (at(o, path) === address) {

@@ -466,7 +466,7 @@ export class StreamClassDriver {
 
   /** CONTAINING_RECORD: the structure of the driver's memory whose `field` is `address`. */
   containingRecord(address: unknown, type: string | null, field: string): object {
-    return this.containers.containingRecord(address, type, field, this.memoryRoots())
+    return this.containers.containingRecord(address, type, field, () => this.memoryRoots())
   }
 
   /** The driver's memory of its own: extensions, SRB extensions and IRPs of held SRBs, live pool blocks. */
