@@ -195,6 +195,26 @@ describe('sandbox: the host side', () => {
     }
   })
 
+  it('runs the code it is given on a kept worker: an edited driver, then the earlier one again', async () => {
+    const local = new Sandbox({ heapMb: 64, loopBudgetMs: 300 })
+    try {
+      // The worker keeps the last run's driver compiled; a rerun of other code must not get the old one.
+      const quiet = await compile(probe(''), 'failing')
+      const printing = await compile(probe(`control: (srb) => { if (srb.Command === S.SRB_GET_STREAM_STATE) S.DbgPrint('edited %d\\n', 1); return false },`), 'failing')
+      const scenario: Scenario = { name: 'w', device: { card: 'none' }, steps: [...START, { op: 'get-state', stream: 0 }] as Scenario['steps'] }
+      const first = await local.run({ driver: quiet, scenario, timeLimitNs: 1e9 }).result
+      const edited = await local.run({ driver: printing, scenario, timeLimitNs: 1e9 }).result
+      const again = await local.run({ driver: quiet, scenario, timeLimitNs: 1e9 }).result
+      expect(local.workersStarted).toBe(1)
+      expect(again.report).toMatchObject({ result: first.report.result, traceEvents: first.report.traceEvents })
+      expect(first.report.debugOutput).toEqual([])
+      expect(JSON.stringify(edited.report)).toContain('edited 1')
+      expect(JSON.stringify(again.report)).not.toContain('edited 1')
+    } finally {
+      await local.close()
+    }
+  })
+
   it('a literal require of a Node module is a compile error at its line, not a run', async () => {
     await expect(compile(`import * as S from 'strmini'\nexport function DriverEntry() { return require('node:fs') }\nvoid S\n`, 'failing')).rejects.toThrow(/test\/drivers\/failing\.ts:2:\d+: .*node:fs/)
   })

@@ -2,8 +2,8 @@
  * The run process's main thread (started by runProcess.ts with Node's permission model: no file
  * access, no child processes, no addons; one worker allowed, its own). It starts the sandbox worker
  * with the sources the host sends first and relays messages both ways. What stays here: the worker's
- * shared crash record, copied to the host whenever it changed, so a host that sees this process die
- * still knows the callback and loop it was in; and a watch on the process's resident memory, which
+ * shared crash record, copied to the host when it changed (every 50 ms, and before the run's end
+ * and the worker's), so a host that sees this process die still knows the callback and loop it was in; and a watch on the process's resident memory, which
  * ArrayBuffers can grow past the worker's heap limit.
  */
 import { Worker } from 'node:worker_threads'
@@ -50,7 +50,8 @@ function start(m: Start): void {
       shipCrash()
       return
     }
-    shipCrash()
+    // Trace rows, statuses and names go as they are; the record goes ahead of an ending.
+    if (w.type === 'done' || w.type === 'failed' || w.type === 'refused') shipCrash()
     send(w)
   })
   worker.on('error', (error: Error & { code?: string }) => {

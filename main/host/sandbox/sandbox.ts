@@ -22,7 +22,7 @@ import { FROZEN_INTRINSICS_SCRIPT } from './frozenIntrinsics.js'
 import { checkInspectResult, checkWorkerMessage, MalformedMessage, parseFaultResult, parseReport, parseSwapResult } from './messageCheck.js'
 import { RunProcess } from './runProcess.js'
 import { RunState } from './runState.js'
-import type { HostMessage, WorkerMessage } from './sandboxMessages.js'
+import type { HostMessage, RunMessage, WorkerMessage } from './sandboxMessages.js'
 import type { RunConfig } from './simulation.js'
 import { WorkerCalls } from './workerCalls.js'
 
@@ -171,6 +171,8 @@ export class Sandbox {
   private spent: SandboxWorker | null = null
   /** Questions to the workers awaiting their answers. */
   private readonly calls = new WorkerCalls()
+  /** The driver (as JSON) each worker got with its last run. */
+  private readonly driverSent = new WeakMap<SandboxWorker, string>()
   private readonly options: Required<SandboxOptions>
 
   constructor(options: SandboxOptions = {}) {
@@ -196,9 +198,7 @@ export class Sandbox {
     this.current = state
     if (this.newest !== null) this.newest.gone ??= 'a newer run has started: only the newest run can be inspected'
     this.newest = state
-    const scriptName = newScriptName()
     const config: RunConfig = {
-      driver: request.driver,
       scenario: request.scenario,
       seed: request.seed,
       timeLimitNs: request.timeLimitNs,
@@ -209,19 +209,18 @@ export class Sandbox {
       loopBudgetMs: this.options.loopBudgetMs,
       taps: request.taps,
     }
-    const message: HostMessage = {
+    const message: RunMessage = {
       type: 'run',
       id,
       config: JSON.stringify(config),
-      wrapperSource: driverWrapperSource(request.driver),
-      scriptName,
+      driver: null,
       pace: request.pace ?? Infinity,
       paused: request.paused ?? false,
       sliceMs: this.options.sliceMs,
       backstopMs: this.options.backstopMs,
       taps: request.taps?.frames === true || request.taps?.audio === true,
     }
-    void this.start(state, message)
+    void this.start(state, message, request.driver)
     const result = state.done.then((r) => {
       this.current = null
       return r
@@ -255,7 +254,7 @@ export class Sandbox {
     }
   }
 
-  private async start(state: RunState, message: HostMessage): Promise<void> {
+  private async start(state: RunState, message: RunMessage, driver: CompiledDriver): Promise<void> {
     let worker: SandboxWorker
     try {
       worker = await this.ensureWorker()
@@ -265,6 +264,12 @@ export class Sandbox {
     }
     state.worker = worker
     state.watch(this.options.silenceMs, () => this.kill(state, 'silent'))
+    // A rerun of unchanged code (the edit-run loop's common case) sends no driver: the worker has it.
+    const json = JSON.stringify(driver)
+    if (this.driverSent.get(worker) !== json) {
+      message.driver = { json, wrapperSource: driverWrapperSource(driver), scriptName: newScriptName() }
+      this.driverSent.set(worker, json)
+    }
     worker.postMessage(message)
     state.markStarted()
   }

@@ -23,11 +23,13 @@ export interface TraceDelta {
 export interface RunMessage {
   type: 'run'
   id: number
-  /** RunConfig as JSON. */
+  /** RunConfig without its driver, as JSON. */
   config: string
-  /** The driver's CommonJS wrapper source (driverModule.ts) and the file name to evaluate it under. */
-  wrapperSource: string
-  scriptName: string
+  /**
+   * The driver, or null when it is the same as the one of this worker's previous run: the worker keeps
+   * it, compiled, so a rerun of unchanged code sends and compiles nothing.
+   */
+  driver: RunDriver | null
   /** Virtual ns per wall ns (1 = real time); Infinity = as fast as possible. */
   pace: number
   paused: boolean
@@ -36,6 +38,15 @@ export interface RunMessage {
   backstopMs: number
   /** Frame previews and audio levels are on (the worker drains them between slices). */
   taps: boolean
+}
+
+/** A run's driver as the worker gets it. */
+export interface RunDriver {
+  /** The CompiledDriver as JSON. */
+  json: string
+  /** Its CommonJS wrapper source (driverModule.ts) and the file name to evaluate it under. */
+  wrapperSource: string
+  scriptName: string
 }
 
 export type HostMessage =

@@ -25,9 +25,8 @@ import { injectLiveFault } from './liveFault.js'
 import { CHUNK_ROWS } from '../../sim/trace/recorder.js'
 import { CRASH, type TraceDelta } from './sandboxMessages.js'
 
-/** What the host asks for: the same options as an in-process Session, as JSON. */
+/** What the host asks for: the same options as an in-process Session (the driver travels apart: RunDriver). */
 export interface RunConfig {
-  driver: CompiledDriver
   scenario: Scenario
   seed?: number
   timeLimitNs: number
@@ -53,7 +52,7 @@ export class SimulationRun {
   private schemaSize = -1
 
   constructor(
-    config: RunConfig,
+    config: RunConfig & { driver: CompiledDriver },
     wrapper: DriverWrapper,
     scriptName: string,
     private readonly now: () => number,
@@ -196,8 +195,9 @@ function copyRows(chunks: TraceColumns[], from: number, n: number): TraceColumns
 
 /** What the script evaluates to. */
 export const SimulationApi = {
-  createRun(configJson: string, wrapper: DriverWrapper, scriptName: string, now: () => number, onName: (id: number, name: string) => void, heapGauge: (() => number) | null): SimulationRun {
-    const run = new SimulationRun(JSON.parse(configJson) as RunConfig, wrapper, scriptName, now, onName)
+  createRun(configJson: string, driverJson: string, wrapper: DriverWrapper, scriptName: string, now: () => number, onName: (id: number, name: string) => void, heapGauge: (() => number) | null): SimulationRun {
+    const config = { ...(JSON.parse(configJson) as RunConfig), driver: JSON.parse(driverJson) as CompiledDriver }
+    const run = new SimulationRun(config, wrapper, scriptName, now, onName)
     run.setHeapGauge(heapGauge)
     return run
   },

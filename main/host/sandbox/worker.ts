@@ -144,6 +144,9 @@ interface Realm {
 
 let realm: Realm | null = null
 
+/** The driver of this worker's last run, compiled: a run whose message has no driver reruns it. */
+let lastDriver: { json: string; script: vm.Script; scriptName: string } | null = null
+
 function makeRealm(): Realm {
   const context = vm.createContext(Object.create(null), {
     name: 'mdwb sandbox',
@@ -176,8 +179,14 @@ async function startRun(message: RunMessage): Promise<void> {
     realm ??= makeRealm()
     realm.runId = message.id
     context = realm.context
-    const wrapper = new vm.Script(message.wrapperSource, { filename: message.scriptName, lineOffset: -1 }).runInContext(context)
-    run = realm.api.createRun(message.config, wrapper, message.scriptName, realm.now, realm.onName, realm.heapGauge)
+    if (message.driver !== null) {
+      const { json, wrapperSource, scriptName } = message.driver
+      lastDriver = { json, script: new vm.Script(wrapperSource, { filename: scriptName, lineOffset: -1 }), scriptName }
+    }
+    if (lastDriver === null) throw new Error('the run came without a driver, and this worker has none')
+    // Each run evaluates the compiled script again: a fresh module instance, the code compiled once.
+    const wrapper = lastDriver.script.runInContext(context)
+    run = realm.api.createRun(message.config, lastDriver.json, wrapper, lastDriver.scriptName, realm.now, realm.onName, realm.heapGauge)
   } catch (error) {
     spent = true
     post({ type: 'failed', id: message.id, reason: `the sandbox could not start the run: ${said(error, true)}` })
@@ -293,15 +302,18 @@ function timeoutMessage(error: unknown, a: Active): string | null {
 const STATUS_EVERY_MS = 100
 let lastStatus = 0
 
-/** New trace rows and (now and then) the report so far, to the host; the rows' buffers are transferred. */
-function ship(a: Active, force = false): void {
+/**
+ * New trace rows and (now and then) the report so far, to the host; the rows' buffers are transferred.
+ * `last`: the run is over, and the report that follows replaces any status.
+ */
+function ship(a: Active, last = false): void {
   shipTrace(a)
   if (a.taps) {
     const taps = a.run.drainTaps()
     if (taps !== null) post({ type: 'taps', id: a.id, frames: taps.frames, audio: taps.audio }, taps.frames.map((f) => f.data.buffer as ArrayBuffer))
   }
   const now = performance.now()
-  if (!force && now - lastStatus < STATUS_EVERY_MS) return
+  if (last || now - lastStatus < STATUS_EVERY_MS) return
   lastStatus = now
   post({ type: 'status', id: a.id, status: a.run.status(), virtualTimeNs: a.run.virtualTimeNs() })
 }
