@@ -92,6 +92,8 @@ describe('first launch: the VCAP-1 sample', { timeout: 120_000 }, () => {
     screenshotOnFailure(() => app?.page ?? null, launcher.kind, 'sample-timeline')
     expect(Number(await wb.byId('timeline').getAttribute('data-rows'))).toBeGreaterThan(5000)
     expect(await wb.shownText('timeline-run')).toMatch(/^run 1 · capture, seed 1 · [\d,]+ events$/)
+    // Flow arrows of the selection only, until asked for all: a long run's flows would wash the view out.
+    expect(await wb.byId('timeline-flows').inputValue()).toBe('selected')
     // After the run the view fits the whole trace: lanes of callbacks, SRB lifetimes, interrupts.
     const { coloured, total } = await wb.timelineColouredPixels()
     expect(coloured / total).toBeGreaterThan(0.02)
