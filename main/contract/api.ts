@@ -412,6 +412,8 @@ export interface RunEnded {
   runId: number
   report: RunReport
   problems: Problem[]
+  /** The user stopped it (Stop, or a new run): its end is not a failure of the scenario. */
+  stopped: boolean
   /** For a replay: against the run it replays. */
   comparison: Comparison | null
 }

@@ -270,8 +270,15 @@ export abstract class WorkbenchRuns extends WorkbenchProblems {
     if (e.comparison !== null) this.comparison = e.comparison
     if (!this.caughtUp) return
     const r = e.report
+    const what = `${formatDuration(r.virtualTimeNs)} virtual, ${r.frames.delivered} frames`
+    if (e.stopped) {
+      // A stop is the user's, not the run's failure; problems the driver had until then still count.
+      const errors = e.problems.filter((p) => p.severity === 'error').length
+      this.notify(errors > 0 ? 'error' : 'info', `Run ${e.runId} stopped at ${formatDuration(r.virtualTimeNs)} (${r.frames.delivered} frames)${errors > 0 ? `; ${errors} problem(s) until then` : ''}`)
+      return
+    }
     const why = r.result === 'pass' ? 'passed' : `failed${r.failures.length > 0 ? `: ${r.failures[0]}` : ''}`
-    this.notify(r.result === 'pass' ? 'success' : 'error', `Run ${e.runId} ${why} (${formatDuration(r.virtualTimeNs)} virtual, ${r.frames.delivered} frames)`)
+    this.notify(r.result === 'pass' ? 'success' : 'error', `Run ${e.runId} ${why} (${what})`)
   }
 
   protected onSwapped(runId: number, s: SwapResult): void {

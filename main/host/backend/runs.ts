@@ -51,6 +51,8 @@ export interface KeptRun {
   trace: TraceRecorder | null
   report: RunReport | null
   problems: Problem[]
+  /** The user stopped it before its scenario ended. */
+  stopped: boolean
   /** How it was set up (replays reuse its scenario and seed); null for a trace opened from a file. */
   setup: RunSetup | null
   /** Its delivered frames' previews (the newest RUNS_WITH_FRAMES runs), for `frameAt`. */
@@ -244,7 +246,7 @@ export class RunManager {
     if (last === undefined || last.trace === null) return
     emit('runStarted', last.info)
     for (const chunk of recorderChunks(last.info.runId, last.trace)) emit('trace', chunk, { transfer: true })
-    if (last.report !== null) emit('runEnded', { runId: last.info.runId, report: last.report, problems: last.problems, comparison: null })
+    if (last.report !== null) emit('runEnded', { runId: last.info.runId, report: last.report, problems: last.problems, stopped: last.stopped, comparison: null })
   }
 
   /** A kept run's trace for an export: a running run's trace as it is now. */
@@ -272,7 +274,7 @@ export class RunManager {
 
   /** Keeps a run that did not come from the sandbox (a trace file opened for viewing). */
   keep(info: Omit<RunInfo, 'runId'>, trace: TraceRecorder, report: RunReport | null): KeptRun {
-    const kept: KeptRun = { info: { ...info, runId: this.nextRunId++ }, trace, report, problems: [], setup: null, frames: null }
+    const kept: KeptRun = { info: { ...info, runId: this.nextRunId++ }, trace, report, problems: [], stopped: false, setup: null, frames: null }
     this.remember(kept)
     return kept
   }
@@ -333,7 +335,7 @@ export class RunManager {
     if (this.closed) throw new Error('the backend is closed')
     const runId = this.nextRunId++
     const info: RunInfo = { runId, driver: setup.driverPath, scenario: setup.scenarioName, seed: setup.seed, card: setup.card, startedAt: Date.now(), origin, replayOf }
-    const kept: KeptRun = { info, trace: null, report: null, problems: [], setup, frames: null }
+    const kept: KeptRun = { info, trace: null, report: null, problems: [], stopped: false, setup, frames: null }
     const trace = new TraceChunker(runId, (chunk) => this.emit('trace', chunk, { transfer: true }))
     // The preview's bytes also stay in the run's frame history: the page gets its own copy to take.
     const frames = new LatestThrottle<FramePreview>(FRAMES_PER_SECOND, (f) => this.emit('frame', { ...f, data: f.data.slice() }, { transfer: true }))
@@ -396,6 +398,7 @@ export class RunManager {
       kept.report = result.report
       live.lastReport = result.report
       kept.problems = reportProblems(result.report, kept.setup?.scenarioText ?? null, live.stoppedByUser)
+      kept.stopped = live.stoppedByUser && !result.report.run.completed
     } else {
       kept.problems = [{ source: 'scenario', severity: 'error', message: `the run failed: ${error instanceof Error ? error.message : String(error)}` }]
     }
@@ -406,7 +409,7 @@ export class RunManager {
       const diff = diffRuns({ trace: before.trace, report: before.report }, { trace: kept.trace, report: kept.report })
       comparison = { before: before.info.runId, after: kept.info.runId, diff, text: formatDiff(diff) }
     }
-    if (kept.report !== null) this.emit('runEnded', { runId: kept.info.runId, report: kept.report, problems: kept.problems, comparison })
+    if (kept.report !== null) this.emit('runEnded', { runId: kept.info.runId, report: kept.report, problems: kept.problems, stopped: kept.stopped, comparison })
   }
 
   private emitStatus(live: LiveRun): void {

@@ -157,6 +157,7 @@ describe('runs through the backend', () => {
     await api.control({ op: 'stop' })
     const result = await ended(runId)
     expect(result.report.run.completed).toBe(false)
+    expect(result.stopped).toBe(true)
     expect(result.problems.filter((p) => p.severity === 'error')).toEqual([])
     expect(result.problems).toEqual([expect.objectContaining({ source: 'scenario', severity: 'info', message: expect.stringMatching(/^stopped at step/) })])
     await expect(api.control({ op: 'pause' })).rejects.toThrow('no run is going on to pause')
