@@ -84,6 +84,24 @@ describe('a malformed message from the worker ends the run with a clear report, 
   }
 })
 
+describe('an inspector waiting on a worker that answers it with garbage', () => {
+  it('gets "none" with the reason, not an answer that never comes', async () => {
+    const driver = await compile(probe(''), 'healthy')
+    const scenario: Scenario = { name: 'forged', device: { card: 'none' }, steps: START as Scenario['steps'] }
+    const run = sandbox.run({ driver, scenario, timeLimitNs: 1e9, paused: true })
+    const host = sandbox as unknown as Internals & { calls: { next: number } }
+    await vi.waitFor(() => expect(host.current?.worker).toBeTruthy())
+    const state = host.current!
+    const asked = run.inspect({ what: 'registers' } as never)
+    await vi.waitFor(() => expect(host.calls.next).toBeGreaterThan(1))
+    host.receive(state.worker, { type: 'inspected', id: state.id, call: host.calls.next - 1, result: { what: 'memory', timeNs: 0, memory: { bytes: 'x' } } })
+    const answer = await Promise.race([asked, new Promise((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5000))])
+    expect(answer).toMatchObject({ what: 'none' })
+    await run.result
+    await stubcapStillPasses(sandbox)
+  })
+})
+
 const INTRINSICS = probe(`control: (srb) => {
     if (srb.Command !== S.SRB_GET_STREAM_STATE) return false
     const tries = [

@@ -380,9 +380,10 @@ export class Sandbox {
 
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'injected' || m.type === 'inspected') {
-      const answer = this.calls.take(m.call)
+      // Checked before the call is taken: a malformed answer ends the worker, and dropping its calls
+      // then answers this one too (with null) instead of leaving the inspector waiting for ever.
       if (m.type === 'inspected') checkInspectResult(m.result)
-      answer?.(m)
+      this.calls.take(m.call)?.(m)
       return
     }
     const state = this.current
