@@ -30,7 +30,7 @@ const PACKAGES: Record<(typeof LAYERS)[number], RegExp> = {
   hw: /^$/,
   classdriver: /^$/,
   client: /^(@sinclair\/typebox|ajv|jsonc-parser)$/,
-  host: /^(node:.*|esbuild|typescript|ajv|@sinclair\/typebox|jsonc-parser)$/,
+  host: /^(node:.*|esbuild|typescript|ajv|@sinclair\/typebox|jsonc-parser|protobufjs(\/.*)?)$/,
 }
 
 describe('architecture', () => {
@@ -88,15 +88,19 @@ describe('architecture', () => {
     expect(problems).toEqual([])
   })
 
-  /** The entries' folders: what each may import (main/ folders by name, packages by pattern). */
-  const ENTRY_FOLDERS: { dir: string; main: readonly string[]; packages: RegExp }[] = [
+  /** The entries and their folders: what each may import (main/ folders by name, packages by pattern). */
+  const ENTRIES: { dir: string; main: readonly string[]; packages: RegExp }[] = [
     { dir: 'main/web', main: ['contract', 'pageServing', 'web'], packages: /^(node:.*|ws)$/ },
     { dir: 'main/electron', main: ['contract', 'host', 'pageServing', 'electron'], packages: /^(node:.*|electron|@electron\/fuses)$/ },
+    { dir: 'main/cli.ts', main: [...LAYERS], packages: /^node:.*$/ },
+    { dir: 'main/server.ts', main: ['contract', 'host', 'pageServing', 'web'], packages: /^(node:.*|ws)$/ },
+    { dir: 'main/index.ts', main: ['contract', 'host', 'pageServing', 'electron'], packages: /^(node:.*|electron)$/ },
   ]
-  for (const { dir, main, packages } of ENTRY_FOLDERS) {
+  for (const { dir, main, packages } of ENTRIES) {
     it(`${dir} imports only ${main.map((m) => `main/${m}`).join(', ')} and ${packages.source}`, () => {
       const problems: string[] = []
-      for (const file of files(path.join(ROOT, dir))) {
+      const full = path.join(ROOT, dir)
+      for (const file of statSync(full).isDirectory() ? files(full) : [full]) {
         for (const spec of imports(file)) {
           if (spec.startsWith('.')) {
             const target = path.relative(path.join(ROOT, 'main'), path.resolve(path.dirname(file), spec)).split(path.sep)[0]
@@ -108,6 +112,22 @@ describe('architecture', () => {
     })
   }
 
+  it('bench/ runs in plain Node: it imports main/ (not the shells), renderer/ .ts modules, test/ fixtures, scripts/ and Node only', () => {
+    // Benchmarks measure the code the CLI, the backend and the page run, outside Electron and web mode's server.
+    const problems: string[] = []
+    for (const file of files(path.join(ROOT, 'bench'))) {
+      for (const spec of imports(file)) {
+        if (spec.startsWith('.')) {
+          const target = path.relative(ROOT, path.resolve(path.dirname(file), spec)).split(path.sep).join('/')
+          const top = target.split('/')[0]
+          const shell = /^main\/(electron|web|pageServing)\/|^main\/(index|server)\.[jt]s$/.test(target)
+          if (!['bench', 'main', 'renderer', 'test', 'scripts'].includes(top) || shell || target.endsWith('.vue')) problems.push(`${path.relative(ROOT, file)} imports ${spec}`)
+        } else if (!/^(node:.*|strmini|vcap1)$/.test(spec)) problems.push(`${path.relative(ROOT, file)} imports '${spec}'`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
   it('nothing in main/ imports the electron folder but main/index.ts, and nothing imports bench/', () => {
     const problems: string[] = []
     for (const file of [...files(path.join(ROOT, 'main')), ...files(path.join(ROOT, 'test')), ...files(path.join(ROOT, 'renderer'), ['.ts', '.vue'])]) {
@@ -115,7 +135,7 @@ describe('architecture', () => {
       for (const spec of imports(file)) {
         if (!spec.startsWith('.')) continue
         const target = path.relative(ROOT, path.resolve(path.dirname(file), spec)).split(path.sep).join('/')
-        if (target.startsWith('main/electron/') && rel !== 'main/index.ts' && !rel.startsWith('main/electron/') && !rel.startsWith('test/shell/')) problems.push(`${rel} imports ${spec}`)
+        if (target.startsWith('main/electron/') && rel !== 'main/index.ts' && !rel.startsWith('main/electron/') && !rel.startsWith('test/electron/')) problems.push(`${rel} imports ${spec}`)
         if (target.startsWith('bench/')) problems.push(`${rel} imports ${spec}`)
       }
     }

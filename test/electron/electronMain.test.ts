@@ -6,11 +6,11 @@ import type { BackendEvents } from '../../main/contract/api.js'
 import type { BackendOptions } from '../../main/host/backend/backend.js'
 import { connectBackend, type BackendClient, type Channel, type RpcMessage } from '../../main/contract/rpc.js'
 import { FUSES } from '../../main/electron/fuses.js'
-import * as electron from './electronStandIn.js'
+import * as electron from '../helpers/electronStandIn.js'
 
 // main/index.ts loads with the stand-in in place of electron and the real backend, whose
 // attachments are counted (pages connect and disconnect through the shell).
-vi.mock('electron', () => import('./electronStandIn.js'))
+vi.mock('electron', () => import('../helpers/electronStandIn.js'))
 const attached = { count: 0 }
 vi.mock('../../main/host/backend/backend.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../main/host/backend/backend.js')>()

@@ -3,7 +3,7 @@
  * Electron binary here). It implements just what the shell calls and records it: the windows and
  * their preferences, the handlers installed on sessions, web contents, the protocol and ipcMain,
  * the menu. Message ports are real (node:worker_threads, structured clone), so the RPC over them
- * really runs. Tests use it with `vi.mock('electron', () => import('./electronStandIn.js'))` and
+ * really runs. Tests use it with `vi.mock('electron', () => import('../helpers/electronStandIn.js'))` and
  * read what happened from `standIn`.
  */
 import { EventEmitter } from 'node:events'

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { compileDriver, DEFAULT_MODULE_EXPORTS } from '../../../main/host/compile.js'
+import { compileDriver, DEFAULT_MODULE_EXPORTS } from '../../main/host/compile.js'
 
 const root = mkdtempSync(path.join(tmpdir(), 'mdwb-overlay-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

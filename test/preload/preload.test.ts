@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { contextBridge, ipcRenderer } from './electronStandIn.js'
+import { contextBridge, ipcRenderer } from '../helpers/electronStandIn.js'
 
-vi.mock('electron', () => import('./electronStandIn.js'))
+vi.mock('electron', () => import('../helpers/electronStandIn.js'))
 
 /** The page's window as the sandboxed preload sees it: messages posted to it and its listeners. */
 const listeners: ((event: { source: unknown; origin: string; data: unknown }) => void)[] = []

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { prebuiltSandboxBundles, SANDBOX_BUNDLE_FILES, useSandboxBundlesFrom } from '../../main/host/sandbox/bundles.js'
-import { sandboxBundles } from '../../main/host/sandbox/sandbox.js'
+import { prebuiltSandboxBundles, SANDBOX_BUNDLE_FILES, useSandboxBundlesFrom } from '../../../main/host/sandbox/bundles.js'
+import { sandboxBundles } from '../../../main/host/sandbox/sandbox.js'
 
 // The production build ships the sandbox's scripts prebuilt (electron.vite.config.ts writes them
 // next to out/main/index.js); main/index.ts points the sandbox at them.

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Scenario, Step } from '../../main/client/scenario/schema.js'
-import type { RunReport } from '../../main/host/reportBuilder.js'
-import { Sandbox } from '../../main/host/sandbox/sandbox.js'
-import { compile, probe, START } from '../helpers/run.js'
+import type { Scenario, Step } from '../../../main/client/scenario/schema.js'
+import type { RunReport } from '../../../main/host/reportBuilder.js'
+import { Sandbox } from '../../../main/host/sandbox/sandbox.js'
+import { compile, probe, START } from '../../helpers/run.js'
 
 /**
  * Every kind of failure in every kind of callback ends in a bug check report that names the callback

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket as NodeWebSocket } from 'ws'
-import type { TraceChunk } from '../../main/contract/api.js'
-import { serveBackend, type Channel, type RpcMessage } from '../../main/contract/rpc.js'
-import { startServer, type WebServer } from '../../main/server.js'
+import type { TraceChunk } from '../../../main/contract/api.js'
+import { serveBackend, type Channel, type RpcMessage } from '../../../main/contract/rpc.js'
+import { startServer, type WebServer } from '../../../main/server.js'
 import type { MessagePort } from 'node:worker_threads'
-import type { BackendClient } from '../../main/contract/rpc.js'
-import { createBackend } from '../../main/host/backend/backend.js'
+import type { BackendClient } from '../../../main/contract/rpc.js'
+import { createBackend } from '../../../main/host/backend/backend.js'
 
 // The page code is type-checked with the DOM library by tsconfig.web.json; the root tsconfig (Node,
 // no DOM) does not follow this import, so the test names the two functions it calls.
-const transportModule = '../../renderer/transport/index.js'
+const transportModule = '../../../renderer/transport/index.js'
 const { connect, transportKind } = (await import(transportModule)) as {
   connect(win: unknown): Promise<BackendClient>
   transportKind(win: unknown): 'port' | 'websocket'
