@@ -35,6 +35,7 @@ import type { Scenario } from '../main/client/scenario/schema.js'
 import { compileDriver, type CompiledDriver } from '../main/host/compile.js'
 import { Session } from '../main/host/session.js'
 import { dataPath1080, dataPath640, memcpyBytesPerSecond } from './dataPath.js'
+import { exportFigures } from './exports.js'
 import { hotSwapTimes } from './hotSwap.js'
 import { isolationRatios, type IsolationFigures } from './isolation.js'
 import { firstStart, helpStartup } from './startup.js'
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
     isolation640x480Long: isolationFigures(isolationLong, 60),
     mdwbHelp: { bestSeconds: +help.built.best.toFixed(3), medianSeconds: +help.built.median.toFixed(3), fromSourcesMedianSeconds: +help.sources.median.toFixed(3), target: 0.3 },
     firstStart: { command: start.script, toUrlSeconds: +start.first.seconds.toFixed(1), stages: start.stages, secondToUrlSeconds: +start.second.seconds.toFixed(1) },
+    exports1M: await exportFigures(),
   }
   if (json) {
     console.log(JSON.stringify(result, null, 2))
@@ -158,6 +160,8 @@ async function main(): Promise<void> {
     console.log(`  sandbox cost, 640x480 capture traced, ${f.virtualSeconds} s: ${f.inProcessMedian}x in process, ${f.threadMedian}x worker thread + frozen intrinsics, ${f.processMedian}x own process + frozen intrinsics = ${(f.processVsInProcess * 100).toFixed(0)}% of in process   (target >= 90%: ${ok(f.processVsInProcess, 0.9)})`)
   }
   console.log(`  mdwb --help start-up:              ${help.built.best.toFixed(2)} s best, ${help.built.median.toFixed(2)} s median   (target < 0.3 s: ${help.built.median < 0.3 ? 'meets' : 'ABOVE'}; from the sources through tsx: ${help.sources.median.toFixed(2)} s)`)
+  const ex = result.exports1M
+  console.log(`  export of ${ex.events.toLocaleString('en')} events: Chrome JSON ${ex.chrome.ms} ms, +${ex.chrome.peakRssMB} MB RSS (+${ex.chrome.peakHeapMB} MB heap), ${ex.chrome.mb} MB   (target < 1 s: ${ex.chrome.ms < 1000 ? 'meets' : 'ABOVE'}; < 200 MB: ${ex.chrome.peakRssMB < 200 ? 'meets' : 'ABOVE'}); Perfetto ${ex.perfetto.ms} ms, +${ex.perfetto.peakRssMB} MB RSS, ${ex.perfetto.mb} MB`)
   console.log(`  first ${start.script} to the URL (no out/): ${start.first.seconds.toFixed(1)} s (${start.stages.map((s) => `${s.name} ${s.seconds.toFixed(1)} s`).join(', ')}); the next start: ${start.second.seconds.toFixed(1)} s`)
 }
 

@@ -11,7 +11,7 @@
  * verifier error, a bug check, a failed expectation or a run that did not complete (the wall-clock
  * limit included); 2 for a usage error, an invalid scenario or a driver that does not compile.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { SETTINGS_DOCS, DEFAULT_SETTINGS, settingProblem, type ClassDriverSettings } from './classdriver/settings.js'
@@ -21,28 +21,38 @@ import { OPS, type StepOf } from './client/scenario/schema.js'
 import { closest, ScenarioError, validateScenario } from './client/scenario/validate.js'
 import { parseDuration } from './contract/time.js'
 import { compileDriver, formatCompileErrors, type CompiledDriver } from './host/compile.js'
-import { exportChromeTrace } from './host/chromeTrace/chromeTraceExport.js'
+import { writeChromeTraceFile } from './host/chromeTrace/chromeTraceFile.js'
+import { writePerfettoFile } from './host/export/perfettoFile.js'
 import { exportSrbCsv } from './host/export/srbCsv.js'
+import { exportVcd } from './host/export/vcd.js'
+import { CaptureSink } from './host/export/captureSink.js'
 import { findingTotal } from './contract/report.js'
 import { formatSummary, type RunReport } from './host/reportBuilder.js'
 import { resolveScenario } from './host/scenarioSource.js'
 import { LiveRunner, type ReloadMode } from './host/liveRunner.js'
 import { Sandbox, type SandboxResult } from './host/sandbox/sandbox.js'
 import { formatDiff } from './host/traceDiff.js'
-import { validateChromeTrace } from './host/chromeTrace/chromeTraceValidate.js'
+import { validateChromeTraceFile } from './host/chromeTrace/chromeTraceValidateFile.js'
 
-const USAGE = `Usage:
+const COMMANDS = `Usage:
   mdwb run <driver.ts> [options]     run a driver against a scenario
   mdwb check <driver.ts> [options]   the compliance suite: every preset, a pass/fail table
   mdwb validate <trace.json>         strict validation of a Chrome trace JSON
+  mdwb <command> --help              the usage of one command`
 
-Options of run:
+const RUN_OPTIONS_HELP = `Options of run:
   --scenario <preset|file.json>  preset (${presetNames().join(', ')}) or scenario file; default capture
   --seed N                       seed of every random choice (default: the scenario's, else 1)
   --duration 2s                  how long a preset streams; for a scenario file, the virtual time bound
                                  (at most 10 min)
   --trace out.json               write the Chrome trace JSON (Perfetto, chrome://tracing)
   --srb-csv out.csv              write one row per SRB
+  --perfetto out.pftrace         write the Perfetto protobuf trace (ui.perfetto.dev, trace_processor)
+  --vcd out.vcd                  write the VCAP-1 card's signals as a VCD (GTKWave, PulseView)
+  --vcd-wires                    with --vcd: only the 1-bit wires (sigrok-cli and PulseView's importer
+                                 stop at the first vector)
+  --frames out.y4m               write the delivered video frames as Y4M 4:2:0 (ffmpeg, mpv, VLC)
+  --audio out.wav                write the captured audio as WAV PCM (any player, ffmpeg, sox)
   --report out.json              write the report JSON (also printed as a summary)
   --fault <spec>                 inject a card fault: name[@time][,count=N][,probability=P][,value=V]
                                  [,duration=D][,register=R,access=M] (repeatable; a preset then no longer
@@ -55,14 +65,56 @@ Options of run:
   --reload replay|swap           with --watch: replay from t=0 and show the difference (default), or
                                  hot-swap the new code into the running session
   --speed N|fast                 virtual seconds per wall second (default fast; with --reload swap, 1)
-  --quiet                        print only the result line
+  --quiet                        print only the result line`
 
-Runs happen in a sandbox (a worker with memory limits, the driver in a context without Node), so a
+const SANDBOX_NOTE = `Runs happen in a sandbox (a worker with memory limits, the driver in a context without Node), so a
 driver that loops, throws or exhausts memory ends in a bug check report, never a hung command. A run
 whose simulation takes more than 10 minutes of wall time ends as not completed (exit 1; the setting
-wallClockLimitSeconds changes the limit).
+wallClockLimitSeconds changes the limit).`
 
-Not yet available (they arrive with the export formats): --perfetto, --vcd, --frames, --audio.`
+const USAGE = `${COMMANDS}
+
+${RUN_OPTIONS_HELP}
+
+${SANDBOX_NOTE}`
+
+/** `mdwb <command> --help`: the usage of each command. */
+const COMMAND_USAGE: Record<'run' | 'check' | 'validate', string> = {
+  run: `Usage: mdwb run <driver.ts> [options]
+
+Runs a driver against a scenario and prints the summary. Exit status: 0 passed, 1 a verifier error,
+bug check, failed expectation or run that did not complete, 2 a usage error, an invalid scenario or a
+driver that does not compile.
+
+${RUN_OPTIONS_HELP}
+
+${SANDBOX_NOTE}`,
+  check: `Usage: mdwb check <driver.ts> [options]
+
+Runs the driver through every preset and prints a pass/fail table.
+Presets: ${presetNames().join(', ')}.
+Exit status: 0 when no preset failed (a preset that does not apply is skipped), 1 otherwise, 2 for a
+usage error or a driver that does not compile.
+
+Options of check:
+  --report out.json              write every preset's report
+  --seed N                       seed of every random choice (default: each preset's, else 1)
+  --duration 2s                  how long each preset streams (at most 10 min)
+  --sync on|off                  force class synchronization on or off
+  --card vcap1|stub|none         override every preset's card
+  --setting key=value            override a class driver setting (repeatable; see docs/settings.md)
+  --loop-budget 2000             wall ms a callback may loop before the watchdog bug-checks (10 to 600000)`,
+  validate: `Usage: mdwb validate <trace.json>
+
+Strict validation of a Chrome trace JSON (what mdwb run --trace writes): prints its counts, warnings
+and errors. Exit status: 0 valid, 1 invalid, 2 a usage error or a file that cannot be read.`,
+}
+
+/** `--help` or `-h` among a command's arguments (before a `--`, after which words are positionals). */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--')
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')
+}
 
 /** A usage error: exit status 2. */
 class UsageError extends Error {}
@@ -70,6 +122,10 @@ class UsageError extends Error {}
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
+    if ((command === 'run' || command === 'check' || command === 'validate') && wantsHelp(rest)) {
+      console.log(COMMAND_USAGE[command])
+      return 0
+    }
     switch (command) {
       case 'run':
         return await runCommand(rest)
@@ -110,6 +166,7 @@ const RUN_OPTIONS = {
   frames: { type: 'string' },
   audio: { type: 'string' },
   'srb-csv': { type: 'string' },
+  'vcd-wires': { type: 'boolean' },
   report: { type: 'string' },
   fault: { type: 'string', multiple: true },
   sync: { type: 'string' },
@@ -216,10 +273,12 @@ interface RunConfig {
 }
 
 function runConfig(values: ReturnType<typeof parse>['values']): RunConfig {
-  for (const flag of ['perfetto', 'vcd', 'frames', 'audio'] as const) {
-    if (values[flag] !== undefined) throw new UsageError(`--${flag} is not available yet: this build exports --trace (Chrome JSON), --srb-csv and --report`)
+  if (values['vcd-wires'] && values.vcd === undefined) throw new UsageError('--vcd-wires goes with --vcd')
+  // The frames and audio are captured as the run delivers them: one file per run, so not with --watch.
+  for (const flag of ['frames', 'audio'] as const) {
+    if (values[flag] !== undefined && values.watch) throw new UsageError(`--${flag} does not go with --watch (the file is written during the run)`)
   }
-  for (const flag of ['scenario', 'trace', 'srb-csv', 'report'] as const) {
+  for (const flag of ['scenario', 'trace', 'srb-csv', 'report', 'vcd', 'frames', 'audio'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} needs a value: ${VALUE_HINTS[flag]}`)
   }
   const config: RunConfig = { settings: {}, faults: [], reload: 'replay' }
@@ -330,9 +389,15 @@ async function runCommand(args: string[]): Promise<number> {
     pace: config.pace ?? (values.watch && config.reload === 'swap' ? 1 : Infinity),
   }
   const sandbox = new Sandbox({ loopBudgetMs: config.loopBudgetMs })
+  // --frames/--audio: the sandbox ships every delivered buffer, written to disk as it arrives.
+  let pauseRun: (paused: boolean) => void = () => {}
+  const capture = values.frames !== undefined || values.audio !== undefined ? new CaptureSink({ frames: values.frames, audio: values.audio }, (paused) => pauseRun(paused)) : null
   const finished = async (result: SandboxResult): Promise<number> => {
     const { report, trace } = result
-    if (values.trace) await writeAtomic(values.trace, exportChromeTrace(trace, { metadata: { driver: report.driver, scenario: report.scenario, seed: report.seed } }))
+    if (capture !== null) for (const problem of (await capture.finish()).problems) console.error(`mdwb: ${problem}`)
+    if (values.vcd) await exportVcd(trace, values.vcd, { wiresOnly: values['vcd-wires'] === true, metadata: { driver: report.driver, scenario: report.scenario, seed: report.seed } })
+    if (values.trace) await writeChromeTraceFile(values.trace, trace, { metadata: { driver: report.driver, scenario: report.scenario, seed: report.seed } })
+    if (values.perfetto) await writePerfettoFile(values.perfetto, trace, { metadata: { driver: report.driver, scenario: report.scenario, seed: report.seed, card: report.card } })
     if (values['srb-csv']) await writeAtomic(values['srb-csv'], exportSrbCsv(trace))
     if (values.report) await writeAtomic(values.report, `${JSON.stringify(report, null, 2)}\n`)
     console.log(values.quiet ? formatSummary(report).split('\n')[0] : formatSummary(report))
@@ -342,7 +407,12 @@ async function runCommand(args: string[]): Promise<number> {
     const driver = await compileOrExit(positionals[0])
     if (typeof driver === 'number') return driver
     try {
-      return await finished(await sandbox.run({ ...request, driver }).result)
+      const run = sandbox.run({ ...request, driver, ...(capture !== null ? { taps: { capture: capture.options } } : {}) }, capture !== null ? { onCaptured: (buffer) => capture.add(buffer) } : {})
+      pauseRun = (paused) => run.pause(paused)
+      return await finished(await run.result)
+    } catch (e) {
+      await capture?.abandon()
+      throw e
     } finally {
       await sandbox.close()
     }
@@ -401,13 +471,13 @@ async function checkCommand(args: string[]): Promise<number> {
 
 async function validateCommand(args: string[]): Promise<number> {
   if (args.length !== 1) throw new UsageError('validate takes one <trace.json>')
-  let text: string
+  let result: Awaited<ReturnType<typeof validateChromeTraceFile>>
   try {
-    text = await readFile(args[0], 'utf8')
+    // Read and checked a piece at a time: a trace of millions of events is never one string.
+    result = await validateChromeTraceFile(args[0])
   } catch (e) {
     throw new UsageError(`${args[0]}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`)
   }
-  const result = validateChromeTrace(text)
   const s = result.stats
   for (const w of result.warnings) console.log(`warning: ${w}`)
   for (const e of result.errors) console.log(`error: ${e}`)

@@ -123,20 +123,12 @@ export class KernelServices {
     const state = this.lockState(lock, 'KeAcquireSpinLock')
     const irql = k.currentIrql()
     if (irql > DISPATCH_LEVEL) {
-      this.driver.verifier.report('irql-violation', `KeAcquireSpinLock called at IRQL ${irql} (above DISPATCH_LEVEL); use KeAcquireSpinLockAtDpcLevel or KeSynchronizeExecution`)
-    }
-    const cpu = k.currentCpu
-    if (state.holder !== null) {
-      const preempted = cpu !== null && cpu.stack.includes(state.holder)
-      this.driver.fatal(
-        BUGCHECK.SPIN_LOCK_ALREADY_OWNED,
-        preempted
-          ? 'KeAcquireSpinLock on a spin lock this CPU already holds (the holder was preempted): a deadlock'
-          : 'KeAcquireSpinLock on a spin lock that a routine which has returned still holds (never released): a deadlock',
+      this.driver.verifier.report(
+        'irql-violation',
+        `KeAcquireSpinLock called at IRQL ${irql} (above DISPATCH_LEVEL): it may only raise to DISPATCH_LEVEL; at DIRQL use KeSynchronizeExecution, or KeAcquireSpinLockAtDpcLevel, which leaves the IRQL as it is`,
       )
     }
-    state.holder = k.currentWork()
-    state.holderCpu = cpu?.index ?? -1
+    this.take(state, 'KeAcquireSpinLock')
     const old = k.raiseIrql(DISPATCH_LEVEL)
     if (oldIrql) oldIrql.value = old
   }
@@ -145,10 +137,62 @@ export class KernelServices {
     this.enter('KeReleaseSpinLock')
     const k = this.driver.kernel
     const state = this.lockState(lock, 'KeReleaseSpinLock')
-    if (state.holder === null) this.driver.fatal(BUGCHECK.SPIN_LOCK_NOT_OWNED, 'KeReleaseSpinLock on a spin lock that is not held')
+    this.give(state, 'KeReleaseSpinLock')
+    k.lowerIrql(typeof newIrql === 'number' ? newIrql : 0)
+  }
+
+  /**
+   * KeAcquireSpinLockAtDpcLevel: takes the lock without touching the IRQL, for a caller already at
+   * DISPATCH_LEVEL or above (a timer, cancel or timeout routine, a Dispatch priority routine, code
+   * holding another spin lock). Below DISPATCH_LEVEL the thread could be preempted or switched while it
+   * holds the lock, which is the irql-violation; the lock is still taken, as the real routine would.
+   */
+  acquireSpinLockAtDpcLevel(lock: object): void {
+    this.enter('KeAcquireSpinLockAtDpcLevel')
+    const state = this.lockState(lock, 'KeAcquireSpinLockAtDpcLevel')
+    const irql = this.driver.kernel.currentIrql()
+    if (irql < DISPATCH_LEVEL) {
+      this.driver.verifier.report(
+        'irql-violation',
+        `KeAcquireSpinLockAtDpcLevel called at IRQL ${irql} (below DISPATCH_LEVEL): it does not raise the IRQL, so the holder can be preempted; use KeAcquireSpinLock, which raises to DISPATCH_LEVEL`,
+      )
+    }
+    this.take(state, 'KeAcquireSpinLockAtDpcLevel')
+  }
+
+  /** KeReleaseSpinLockFromDpcLevel: releases a lock without touching the IRQL (the pair of KeAcquireSpinLockAtDpcLevel). */
+  releaseSpinLockFromDpcLevel(lock: object): void {
+    this.enter('KeReleaseSpinLockFromDpcLevel')
+    const state = this.lockState(lock, 'KeReleaseSpinLockFromDpcLevel')
+    const irql = this.driver.kernel.currentIrql()
+    if (irql < DISPATCH_LEVEL) {
+      this.driver.verifier.report('irql-violation', `KeReleaseSpinLockFromDpcLevel called at IRQL ${irql} (below DISPATCH_LEVEL); a lock taken with KeAcquireSpinLock is released with KeReleaseSpinLock`)
+    }
+    this.give(state, 'KeReleaseSpinLockFromDpcLevel')
+  }
+
+  /** Takes a released lock for the running Work; a lock already held is the deadlock it would be (0x0F). */
+  private take(state: SpinLockState, service: string): void {
+    const k = this.driver.kernel
+    const cpu = k.currentCpu
+    if (state.holder !== null) {
+      const preempted = cpu !== null && cpu.stack.includes(state.holder)
+      this.driver.fatal(
+        BUGCHECK.SPIN_LOCK_ALREADY_OWNED,
+        preempted
+          ? `${service} on a spin lock this CPU already holds (the holder was preempted): a deadlock`
+          : `${service} on a spin lock that a routine which has returned still holds (never released): a deadlock`,
+      )
+    }
+    state.holder = k.currentWork()
+    state.holderCpu = cpu?.index ?? -1
+  }
+
+  /** Releases a held lock; releasing one nobody holds is bug check 0x10. */
+  private give(state: SpinLockState, service: string): void {
+    if (state.holder === null) this.driver.fatal(BUGCHECK.SPIN_LOCK_NOT_OWNED, `${service} on a spin lock that is not held`)
     state.holder = null
     state.holderCpu = -1
-    k.lowerIrql(typeof newIrql === 'number' ? newIrql : 0)
   }
 
   /** KeSynchronizeExecution: the routine runs at the interrupt's DIRQL holding its spin lock. */

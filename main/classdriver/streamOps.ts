@@ -1,6 +1,7 @@
 // The filter, stream and KS operations the client asks of a device: open and close a filter, data
 // intersection, open and close a stream, stream state, properties, reads and writes.
 import type { CheckedDevice } from './commandChecks.js'
+import type { StreamTimers } from './streamTimers.js'
 import { checkCloseStream, checkDataCompletion, checkIntersection, checkOpenStream, checkProperty } from './commandChecks.js'
 import type { DeviceServices, DeviceState } from './deviceParts.js'
 import type { MasterClocks } from './masterClock.js'
@@ -43,6 +44,7 @@ export interface StreamOpsDevice extends Pick<DeviceServices, 'settings' | 'invo
   readonly streamHeader: HW_STREAM_HEADER | null
   readonly streams: StreamInstance[]
   readonly clocks: Pick<MasterClocks, 'streamClosed'>
+  readonly timers: Pick<StreamTimers, 'pending' | 'cancelAtClose'>
   readonly srbs: Pick<SrbEngine, 'createQueue' | 'submitDevice' | 'submitControl' | 'submitData' | 'finish' | 'callCancel'>
   changePower(state: number, done: (status: number) => void): void
 }
@@ -139,7 +141,13 @@ export class StreamOps {
     d.srbs.callCancel(outstanding, () => {
       d.srbs.submitDevice(SRB_CLOSE_STREAM, {}, {
         check: (srb) => {
-          if (srb._Status === STATUS_SUCCESS) d.invoker.afterCurrentReturns(() => checkCloseStream(d, stream))
+          if (srb._Status !== STATUS_SUCCESS) return
+          // Once the completing callback has returned: the class driver cancels the stream's timer, as
+          // stream.sys does before freeing the stream; whatever else is still alive is the driver's.
+          d.invoker.afterCurrentReturns(() => {
+            d.timers.cancelAtClose(stream)
+            checkCloseStream(d, stream)
+          })
         },
         onComplete: (srb) => {
           if (!NT_SUCCESS(srb._Status) && srb._state === SrbState.Completed) return done(srb._Status)

@@ -14,6 +14,8 @@ interface Slot {
  * StreamClassScheduleTimer: one timer per stream and one for the device (docs/classdriver.md#timers).
  * `(0, null)` cancels; scheduling on a busy slot is a slot-busy warning and replaces (or is ignored,
  * per the timerOnBusySlot setting). A timer routine may reschedule itself: its slot is free once it runs.
+ * When SRB_CLOSE_STREAM succeeds the stream's slot is cancelled, as stream.sys cancels the timer it keeps
+ * in the stream object it is about to free (docs/classdriver.md#timers).
  */
 export class StreamTimers {
   private readonly slots = new Map<StreamInstance | null, Slot>()
@@ -55,6 +57,18 @@ export class StreamTimers {
     work.lock = lock
     slot.handle = k.setTimer(k.now() + Math.round(microseconds * US), work)
     this.slots.set(owner, slot)
+  }
+
+  /**
+   * SRB_CLOSE_STREAM succeeded: the stream's pending timer is cancelled without a finding. The timer
+   * lives in the class driver's per-stream object, which the close frees, so stream.sys has to cancel it
+   * (testcap's timer, which stops only by not rescheduling once the state is STOP, relies on that).
+   */
+  cancelAtClose(owner: StreamInstance): void {
+    const slot = this.slots.get(owner)
+    if (slot === undefined) return
+    this.device.kernel.cancelOs(slot.handle)
+    this.slots.delete(owner)
   }
 
   /** Hot swap: replaces the routines of pending timers. */

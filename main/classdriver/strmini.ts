@@ -323,6 +323,25 @@ export function KeReleaseSpinLock(SpinLock: KSPIN_LOCK, NewIrql: KIRQL): void {
 }
 
 /**
+ * Acquires a spin lock when the caller already runs at DISPATCH_LEVEL or above (a timer, cancel or
+ * timeout routine, a `Dispatch` priority routine, the synchronized routines with synchronization on):
+ * the IRQL is left as it is. Release it with KeReleaseSpinLockFromDpcLevel. Called below
+ * DISPATCH_LEVEL (a PASSIVE_LEVEL request routine with synchronization off) it is an `irql-violation`:
+ * use KeAcquireSpinLock there. A lock already held is bug check 0x0F, as with KeAcquireSpinLock.
+ */
+export function KeAcquireSpinLockAtDpcLevel(SpinLock: KSPIN_LOCK): void {
+  runtime().kernel.acquireSpinLockAtDpcLevel(SpinLock)
+}
+
+/**
+ * Releases a spin lock taken with KeAcquireSpinLockAtDpcLevel, leaving the IRQL as it is. Below
+ * DISPATCH_LEVEL it is an `irql-violation`; a lock nobody holds is bug check 0x10.
+ */
+export function KeReleaseSpinLockFromDpcLevel(SpinLock: KSPIN_LOCK): void {
+  runtime().kernel.releaseSpinLockFromDpcLevel(SpinLock)
+}
+
+/**
  * Runs `SynchronizeRoutine(SynchronizeContext)` at the interrupt's DIRQL holding its spin lock, so it
  * cannot race the ISR. `Interrupt` is `ConfigInfo.InterruptObject`. Returns the routine's result.
  */

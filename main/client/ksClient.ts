@@ -3,24 +3,20 @@ import type { DataBuffer, Srb } from '../classdriver/srb.js'
 import { SrbState, type StreamHeader } from '../classdriver/srb.js'
 import type { StreamInstance } from '../classdriver/stream.js'
 import * as ks from '../classdriver/wdk/ks.js'
-import { STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_NOT_FOUND, STATUS_SUCCESS, ntStatusName } from '../classdriver/wdk/ntstatus.js'
+import { STATUS_CANCELLED, STATUS_SUCCESS, ntStatusName } from '../classdriver/wdk/ntstatus.js'
 import { STRUCT_SIZES } from '../classdriver/wdk/sizes.js'
-import {
-  SRB_GET_DEVICE_PROPERTY,
-  SRB_GET_STREAM_PROPERTY,
-  SRB_READ_DATA,
-  SRB_SET_DEVICE_PROPERTY,
-  SRB_SET_STREAM_PROPERTY,
-} from '../classdriver/wdk/srbCommands.js'
-import type { HW_STREAM_INFORMATION, STREAM_PROPERTY_DESCRIPTOR } from '../classdriver/wdk/strminiTypes.js'
+import { SRB_READ_DATA } from '../classdriver/wdk/srbCommands.js'
+import type { HW_STREAM_INFORMATION } from '../classdriver/wdk/strminiTypes.js'
 import type { PhysicalMemory } from '../hw/physicalMemory.js'
 import type { Kernel } from '../sim/kernel.js'
 import { parseDuration } from '../contract/time.js'
-import { clientRange, describeFormat, bufferSizeFor, streamKind } from './formats.js'
+import type { StreamFormatReport } from '../contract/report.js'
+import { chooseRange, requestOf, type RangeChoice, type RangeRequest } from './dataRanges.js'
+import { describeFormat, bufferSizeFor, streamKind } from './formats.js'
 import { FrameTracker, type FrameContentChecker, type FrameCounts } from './frames.js'
 import { GraphClock } from './graphClock.js'
-import { resolveId, resolveSetName, statusCode } from './scenario/names.js'
-import type { Scenario, ScenarioFormat, Step, StepOf, StreamSelector } from './scenario/schema.js'
+import { statusCode } from './scenario/names.js'
+import type { Scenario, Step, StepOf, StreamSelector } from './scenario/schema.js'
 import { MAX_CLIENT_BUFFER_BYTES } from './scenario/limits.js'
 import { STEPS, type StepHandler } from './steps.js'
 
@@ -43,6 +39,8 @@ export interface ClientOutcome {
   completed: boolean
   /** The scenario needs something the driver does not offer (an audio stream, say). */
   unsupported?: boolean
+  /** The format of each stream opened so far, in the order of the opens (the report's `run.formats`). */
+  formats?: StreamFormatReport[]
   /** The step that failed or was running when the run stopped, as "3 (set-state)". */
   step: string | null
   reason: string | null
@@ -77,7 +75,7 @@ class Unsupported extends StepFailure {}
 export type StepRunner = Pick<
   KsClient,
   | 'abortedFrames' | 'await' | 'checkBufferBytes' | 'checkStatus' | 'device' | 'events' | 'fail' | 'filterOpen' | 'graphClock' | 'hardware' | 'kernel'
-  | 'onDataDone' | 'openStream' | 'property' | 'queryDroppedFrames' | 'rangeFor' | 'setGraphState' | 'stream' | 'streams' | 'submitRead'
+  | 'onDataDone' | 'openStream' | 'rangeFor' | 'setGraphState' | 'stream' | 'streams' | 'submitRead'
   | 'systemClockHandle' | 'takeBuffers' | 'waitFrames'
 >
 
@@ -176,6 +174,7 @@ export class KsClient {
       completed: false,
       step: s ? `${s.label} (${s.op})` : null,
       reason: s ? `the run ended while step ${s.label} (${s.op}) had been waiting since ${(s.start / 1e9).toFixed(3)} s` : 'the scenario did not start',
+      ...(this.formats.length > 0 ? { formats: this.formats } : {}),
     }
   }
 
@@ -217,6 +216,7 @@ export class KsClient {
     this.finished = true
     this.outcome = { completed, step: completed || s === null ? null : `${s.label} (${s.op})`, reason }
     if (unsupported) this.outcome.unsupported = true
+    if (this.formats.length > 0) this.outcome.formats = this.formats
     this.onFinish?.()
   }
 
@@ -304,11 +304,15 @@ export class KsClient {
   /** A failure found while a clean-up step still had to run. */
   private pendingFailure: string | null = null
 
-  /** Intersection, then SRB_OPEN_STREAM; false when the pin did not open (failure noted). */
+  /** The format each stream opened with, in the order of the opens. */
+  private readonly formats: StreamFormatReport[] = []
+
+  /** Intersection with one of the driver's ranges (dataRanges.ts), then SRB_OPEN_STREAM; false when the pin did not open (failure noted). */
   private *openPin(step: StepOf<'open-stream'>, number: number): Generator<Suspend, boolean, unknown> {
     const d = this.device
     const info = d.streamInfos[number]
-    const range = this.rangeFor(step.format, info)
+    const choice = this.choose(requestOf(step), info, number)
+    const range = choice.range
     // Intersection the way KS does it: ask for the size, then for the format.
     let size = 1024
     const probe = yield* this.await<Srb>((done) => d.intersect(number, range, STRUCT_SIZES.ULONG, done))
@@ -318,7 +322,8 @@ export class KsClient {
     const result = srb._CommandData.IntersectInfo!.DataFormatBuffer
     if (srb._Status !== STATUS_SUCCESS || result === null || typeof result !== 'object') {
       if (step.expectStatus !== undefined && statusCode(step.expectStatus) === srb._Status) return false
-      this.pendingFailure = `no format of stream ${number} matches ${describeFormat(range)} (SRB_GET_DATA_INTERSECTION: ${ntStatusName(srb._Status)})`
+      const which = choice.index === null ? 'the client\'s own range' : `the driver's own range ${choice.index}`
+      this.pendingFailure = `no format of stream ${number} matches ${describeFormat(range)} (${which}; SRB_GET_DATA_INTERSECTION: ${ntStatusName(srb._Status)})`
       return false
     }
     const [status, instance] = yield* this.await<[number, StreamInstance | null]>((done) => d.openStream(number, result as ks.PKSDATAFORMAT, (st, inst) => done([st, inst])))
@@ -329,6 +334,7 @@ export class KsClient {
     if (instance === null) return false
     const kind = streamKind(info)
     this.kinds.set(number, kind)
+    this.formats.push({ stream: number, kind, format: describeFormat(instance.format ?? (result as ks.PKSDATAFORMAT)), range: choice.index, chosen: choice.chosen })
     let tracker = this.trackers.get(number)
     if (tracker === undefined) {
       tracker = new FrameTracker(number, kind === 'video' ? this.hardware.frameChecker : null)
@@ -362,69 +368,22 @@ export class KsClient {
     }
   }
 
-  *property(step: StepOf<'get-property'> | StepOf<'set-property'>): Generator<Suspend, void, unknown> {
-    const d = this.device
-    const s = step.stream === undefined ? null : this.stream(step.stream)
-    const set = resolveSetName(step.set)!
-    const id = resolveId(step.id)!
-    const get = step.op === 'get-property'
-    const sets = s === null ? (d.streamHeader?.DevicePropertiesArray ?? []).slice(0, d.streamHeader?.NumDevPropArrayEntries ?? 0) : (s.instance.info.StreamPropertiesArray ?? []).slice(0, s.instance.info.NumStreamPropArrayEntries)
-    const setIndex = sets.findIndex((x) => ks.IsEqualGUID(x.Set, set))
-    const item = setIndex < 0 ? undefined : (sets[setIndex].PropertyItem ?? []).slice(0, sets[setIndex].PropertiesCount).find((p) => p.PropertyId === id)
-    const what = `${step.op} ${step.set}/${step.id}`
-    // The class driver answers these itself, from the sets the minidriver declared.
-    let status: number
-    if (item === undefined || !(get ? item.GetPropertyHandler : item.SetPropertyHandler)) status = STATUS_NOT_FOUND
-    else if ((step.size ?? item.MinData) < item.MinData) status = STATUS_BUFFER_TOO_SMALL
-    else {
-      const value = step.op === 'set-property' ? step.value : undefined
-      const descriptor: STREAM_PROPERTY_DESCRIPTOR = {
-        Property: { Set: set, Id: id, Flags: get ? ks.KSPROPERTY_TYPE_GET : ks.KSPROPERTY_TYPE_SET },
-        PropertySetID: setIndex,
-        PropertyInfo: typeof value === 'number' ? { Value: value } : { ...(value ?? {}) },
-        PropertyInputSize: Math.max(item.MinProperty, STRUCT_SIZES.KSPROPERTY),
-        PropertyOutputSize: step.size ?? item.MinData,
-      }
-      const command = s === null ? (get ? SRB_GET_DEVICE_PROPERTY : SRB_SET_DEVICE_PROPERTY) : get ? SRB_GET_STREAM_PROPERTY : SRB_SET_STREAM_PROPERTY
-      const srb = yield* this.await<Srb>((done) => d.property(s?.instance ?? null, command, descriptor, done))
-      status = srb._Status
-    }
-    this.checkStatus(status, step.expectStatus, what)
-  }
-
-  /**
-   * KSPROPERTY_DROPPEDFRAMES_CURRENT, when the stream offers it: the driver's own count of dropped
-   * frames, which covers drops no delivered frame reveals (a run where every frame was lost).
-   */
-  *queryDroppedFrames(s: ClientStream): Generator<Suspend, void, unknown> {
-    const info = s.instance.info
-    const sets = (info.StreamPropertiesArray ?? []).slice(0, info.NumStreamPropArrayEntries)
-    const setIndex = sets.findIndex((x) => ks.IsEqualGUID(x.Set, ks.PROPSETID_VIDCAP_DROPPEDFRAMES))
-    const item = setIndex < 0 ? undefined : (sets[setIndex].PropertyItem ?? []).slice(0, sets[setIndex].PropertiesCount).find((p) => p.PropertyId === ks.KSPROPERTY_DROPPEDFRAMES_CURRENT)
-    if (item === undefined || !item.GetPropertyHandler) return
-    const descriptor: STREAM_PROPERTY_DESCRIPTOR = {
-      Property: { Set: ks.PROPSETID_VIDCAP_DROPPEDFRAMES, Id: ks.KSPROPERTY_DROPPEDFRAMES_CURRENT, Flags: ks.KSPROPERTY_TYPE_GET },
-      PropertySetID: setIndex,
-      PropertyInfo: {},
-      PropertyInputSize: Math.max(item.MinProperty, STRUCT_SIZES.KSPROPERTY),
-      PropertyOutputSize: Math.max(item.MinData, STRUCT_SIZES.KSPROPERTY_DROPPEDFRAMES_CURRENT_S),
-    }
-    const srb = yield* this.await<Srb>((done) => this.device.property(s.instance, SRB_GET_STREAM_PROPERTY, descriptor, done))
-    const dropped = (descriptor.PropertyInfo as { DropCount?: unknown }).DropCount
-    if (srb._Status === STATUS_SUCCESS && typeof dropped === 'number' && dropped >= 0) s.tracker.noteReportedDrops(dropped)
-  }
-
   // -------------------------------------------------------------------------------------------------
   // Streams and buffers
 
-  /** The client's range for a scenario format; a range the driver does not have is unsupported. */
-  rangeFor(format: ScenarioFormat | undefined, info: HW_STREAM_INFORMATION): ks.PKSDATARANGE {
-    try {
-      return clientRange(format, info)
-    } catch (e) {
-      if (e instanceof RangeError) throw new Unsupported(e.message)
-      throw e
+  /** The range to hand the driver for a step's request (dataRanges.ts); a stream without what the step needs is not applicable. */
+  rangeFor(request: RangeRequest, info: HW_STREAM_INFORMATION, stream: number): ks.PKSDATARANGE {
+    return this.choose(request, info, stream).range
+  }
+
+  private choose(request: RangeRequest, info: HW_STREAM_INFORMATION, stream: number): RangeChoice {
+    const choice = chooseRange(request, info, stream)
+    if ('problem' in choice) {
+      const s = this.currentStep
+      const message = s === null ? choice.problem : `step ${s.label} (${s.op}): ${choice.problem}`
+      throw choice.notApplicable ? new Unsupported(message) : new StepFailure(message)
     }
+    return choice
   }
 
   private selectStream(selector: StreamSelector): number {
@@ -505,8 +464,11 @@ function stepText(step: Step): string {
   const parts: string[] = [step.op]
   if (s.stream !== undefined) parts.push(String(s.stream))
   if (s.state !== undefined) parts.push(s.state)
-  if (s.format?.subtype) parts.push(`${s.format.subtype}${s.format.width ? ` ${s.format.width}x${s.format.height}` : ''}`)
-  if (s.format?.range !== undefined) parts.push(`range ${s.format.range}`)
+  // A preferred format reads like an explicit one: the step's name says what it asks for.
+  const format = s.format ?? s.prefer
+  if (format?.subtype) parts.push(`${format.subtype}${format.width ? ` ${format.width}x${format.height}` : ''}`)
+  if (format?.range !== undefined) parts.push(`range ${format.range}`)
+  if (s.range !== undefined) parts.push(`range ${s.range}`)
   if (s.duration !== undefined) parts.push(String(s.duration))
   if (s.buffers !== undefined) parts.push(`${s.buffers} buffers`)
   if (s.command !== undefined) parts.push(s.command)

@@ -21,6 +21,7 @@ import {
 import { parseDuration } from '../contract/time.js'
 import { describeFormat, formatFromRange } from './formats.js'
 import type { StepRunner, Suspend } from './ksClient.js'
+import { propertyRequest, queryDroppedFrames } from './properties.js'
 import { KSSTATE_BY_NAME, commandCode, resolveId, resolveSetName } from './scenario/names.js'
 import type { Step, StepOf } from './scenario/schema.js'
 
@@ -116,7 +117,7 @@ export const STEPS: { readonly [Op in HandledOp]: StepHandler<Op> } = {
     if (state === ks.KSSTATE_STOP) s.pumping = false
     // Leaving RUN, an application asks how many frames were dropped (IAMDroppedFrames).
     const leavingRun = s.state === ks.KSSTATE_RUN && state !== ks.KSSTATE_RUN
-    if (leavingRun) yield* c.queryDroppedFrames(s)
+    if (leavingRun) yield* queryDroppedFrames(c, s)
     c.setGraphState(s, state)
     const abortedBefore = c.abortedFrames(s)
     const srb = yield* c.await<Srb>((done) => d.setState(s.instance, state, done))
@@ -175,10 +176,10 @@ export const STEPS: { readonly [Op in HandledOp]: StepHandler<Op> } = {
     for (const srb of targets) d.cancel(srb)
   },
   'get-property': function* (c, step) {
-    for (let n = step.count ?? 1; n > 0; n--) yield* c.property(step)
+    for (let n = step.count ?? 1; n > 0; n--) yield* propertyRequest(c, step)
   },
   'set-property': function* (c, step) {
-    return yield* c.property(step)
+    return yield* propertyRequest(c, step)
   },
   'enable-event': function* (c, step) {
     const d = c.device
@@ -220,7 +221,7 @@ export const STEPS: { readonly [Op in HandledOp]: StepHandler<Op> } = {
 function* formatStep(c: StepRunner, step: StepOf<'propose-format'> | StepOf<'set-format'>): Generator<Suspend, void, unknown> {
     const d = c.device
     const s = c.stream(step.stream)
-    const format = formatFromRange(c.rangeFor(step.format, s.instance.info))
+    const format = formatFromRange(c.rangeFor({ format: step.format }, s.instance.info, s.number))
     const command = step.op === 'propose-format' ? SRB_PROPOSE_DATA_FORMAT : SRB_SET_DATA_FORMAT
     const srb = yield* c.await<Srb>((done) => d.send(s.instance, command, { OpenFormat: format }, done))
     // A refused proposal is an answer, not a failure; a refused SET is.

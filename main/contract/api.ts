@@ -377,7 +377,7 @@ export interface FaultResult {
 
 // ------------------------------------------------------------------------------- exports, traces
 
-export type ExportKind = 'chrome-json' | 'srb-csv' | 'report-json'
+export type ExportKind = 'chrome-json' | 'srb-csv' | 'report-json' | 'perfetto'
 
 export interface ExportRequest {
   kind: ExportKind

@@ -37,6 +37,23 @@ export interface ExpectationResult {
   ok: boolean
 }
 
+/** The format a stream was opened with, and which of the driver's data ranges gave it (docs/scenarios.md, "Formats"). */
+export interface StreamFormatReport {
+  stream: number
+  kind: 'video' | 'audio' | 'other'
+  /** The format the driver's intersection returned and the stream opened with: "YUY2 640x480 @ 30 fps". */
+  format: string
+  /** The index of the driver's range the client handed to SRB_GET_DATA_INTERSECTION; null: the client's own range. */
+  range: number | null
+  /**
+   * How that range was chosen: 'index' (the scenario named it), 'preferred' (it offers the preset's
+   * preferred format), 'first' (the stream's first range of its kind: nothing asked, or the preferred
+   * format is not offered), 'requested' (it offers the scenario's explicit format), 'client' (no range
+   * declares the explicit format: the client's own range, and the driver's intersection decided).
+   */
+  chosen: 'index' | 'preferred' | 'first' | 'requested' | 'client'
+}
+
 /** The report of a run. Field names are a contract: CI scripts read them. */
 export interface RunReport {
   driver: string
@@ -51,7 +68,12 @@ export interface RunReport {
   exitCode: 0 | 1
   /** Why the run failed, one line each (empty on pass). */
   failures: string[]
-  run: { completed: boolean; step: string | null; reason: string | null; unsupported?: boolean }
+  /**
+   * How the scenario ended. `unsupported`: the driver lacks what the scenario needs (a stream, enough
+   * data ranges): not applicable, which `mdwb check` shows as skip. `formats`: the format each opened
+   * stream ran in, in the order of the opens (absent in reports of older versions).
+   */
+  run: { completed: boolean; step: string | null; reason: string | null; unsupported?: boolean; formats?: StreamFormatReport[] }
   /**
    * Video frames. `dropped`: frames the card or the driver lost while the stream ran (gaps in
    * PictureNumber, the driver's DropCount). `abortedAtStop`: frames the card was filling when the
@@ -131,4 +153,16 @@ export function findingTotal(r: RunReport): number {
 /** Findings of severity error, listed or only counted (for an older report: the listed ones). */
 export function errorFindingTotal(r: RunReport): number {
   return r.verifierErrors ?? r.verifier.filter((f) => f.severity === 'error').length
+}
+
+/**
+ * A preset's row in `mdwb check`: 'skip' when the scenario does not apply to the driver (no audio
+ * stream, a single data range). Then its expectations (frames it never asked for) do not apply
+ * either, and findings the driver produced before the scenario found out (in start-device, which
+ * every other preset runs too) are reported there; a bug check still fails it.
+ */
+export function presetResult(r: RunReport): 'pass' | 'fail' | 'skip' {
+  if (r.run.unsupported !== true || r.bugcheck !== null) return r.result
+  const others = r.failures.filter((f) => f !== r.run.reason && !/^\d+ verifier error\(s\)$/.test(f) && !f.startsWith('expectation '))
+  return others.length === 0 ? 'skip' : 'fail'
 }

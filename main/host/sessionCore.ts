@@ -308,7 +308,7 @@ export class SessionCore {
       }
       this.client = new KsClient(kernel, this.machine.memory, this.device, this.card.control)
       const taps = this.options.taps
-      if (taps !== undefined && (taps.frames === true || taps.audio === true)) {
+      if (taps !== undefined && (taps.frames === true || taps.audio === true || taps.capture !== undefined)) {
         this.taps = new LiveTaps(kernel, taps)
         this.taps.attach(this.client)
       }

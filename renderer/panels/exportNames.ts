@@ -7,6 +7,7 @@ import type { ExportKind, RunSummary } from '../../main/contract/api.js'
 
 export const EXPORT_KINDS: readonly { kind: ExportKind; label: string; extension: string }[] = [
   { kind: 'chrome-json', label: 'Chrome trace JSON (Perfetto, chrome://tracing)', extension: '.trace.json' },
+  { kind: 'perfetto', label: 'Perfetto protobuf (ui.perfetto.dev, trace_processor)', extension: '.pftrace' },
   { kind: 'srb-csv', label: 'SRB CSV (one row per request)', extension: '.srbs.csv' },
   { kind: 'report-json', label: 'Report JSON (mdwb run --report)', extension: '.report.json' },
 ]

@@ -130,8 +130,8 @@ const RULE_LIST = [
   {
     id: 'outstanding-at-close',
     severity: 'error',
-    summary: 'SRBs, timers or callbacks of a stream alive after CLOSE_STREAM',
-    fix: 'Before completing CLOSE_STREAM, complete its SRBs, cancel its timer, priority routine and clock query.',
+    summary: 'SRBs or callbacks of a stream alive after CLOSE_STREAM, or services called on it afterwards',
+    fix: 'Before completing CLOSE_STREAM, complete its SRBs and let its priority routine and clock query finish; schedule nothing on it afterwards (the class driver cancels its timer).',
     basis: 'docs/classdriver.md#rule-basis',
     scope: 'class driver',
   },

@@ -1,5 +1,5 @@
 /**
- * The C layouts (x64, natural alignment) of the ks.h / ksmedia.h structures a capture minidriver
+ * The C layouts (x64, natural alignment unless the header packs the structure) of the ks.h / ksmedia.h structures a capture minidriver
  * builds and compares: field order, types and offsets. They give `sizeof` for these structures,
  * `FIELD_OFFSET`, and the byte order in which `RtlCompareMemory`, `RtlCopyMemory` and
  * `RtlZeroMemory` walk a structure object (so comparing the first sizeof('KSDATARANGE') bytes of a
@@ -33,6 +33,12 @@ interface LayoutSpec {
   readonly align?: number
   /** Union members: another name of a field (KSALLOCATOR_FRAMING.RequirementsFlags is OptionsFlags). */
   readonly aliases?: Readonly<Record<string, string>>
+  /**
+   * `#pragma pack(n)` around the declaration (pshpack1.h: 1): no member is aligned beyond n bytes, and
+   * neither is the structure, so it has no tail padding. mmreg.h declares WAVEFORMATEX under pack(1),
+   * and ksmedia.h KSDATAFORMAT_WAVEFORMATEX between pshpack1.h and poppack.h.
+   */
+  readonly pack?: number
 }
 
 const IDENTIFIER: LayoutSpec = { fields: [['Set', 'GUID'], ['Id', 'ULONG'], ['Flags', 'ULONG']], align: 8 }
@@ -119,6 +125,15 @@ const SPECS = {
   },
   KS_ANALOGVIDEOINFO: { fields: [['rcSource', 'RECT'], ['rcTarget', 'RECT'], ['dwActiveWidth', 'DWORD'], ['dwActiveHeight', 'DWORD'], ['AvgTimePerFrame', 'LONGLONG']] },
   KS_DATARANGE_ANALOGVIDEO: { fields: [['DataRange', 'KSDATARANGE'], ['AnalogVideoInfo', 'KS_ANALOGVIDEOINFO']] },
+  // Audio: KSDATARANGE_AUDIO has natural alignment (8, from KSDATARANGE), so 64 + 5 ULONGs = 84 pads to 88.
+  WAVEFORMATEX: {
+    fields: [['wFormatTag', 'WORD'], ['nChannels', 'WORD'], ['nSamplesPerSec', 'DWORD'], ['nAvgBytesPerSec', 'DWORD'], ['nBlockAlign', 'WORD'], ['wBitsPerSample', 'WORD'], ['cbSize', 'WORD']],
+    pack: 1,
+  },
+  KSDATARANGE_AUDIO: {
+    fields: [['DataRange', 'KSDATARANGE'], ['MaximumChannels', 'ULONG'], ['MinimumBitsPerSample', 'ULONG'], ['MaximumBitsPerSample', 'ULONG'], ['MinimumSampleFrequency', 'ULONG'], ['MaximumSampleFrequency', 'ULONG']],
+  },
+  KSDATAFORMAT_WAVEFORMATEX: { fields: [['DataFormat', 'KSDATAFORMAT'], ['WaveFormatEx', 'WAVEFORMATEX']], pack: 1 },
   KSPROPERTY_DROPPEDFRAMES_CURRENT_S: prop(['PictureNumber', 'LONGLONG'], ['DropCount', 'LONGLONG'], 'AverageFrameSize'),
   KSPROPERTY_VIDEOPROCAMP_S: prop(['Value', 'LONG'], 'Flags', 'Capabilities'),
   KSPROPERTY_CAMERACONTROL_S: prop(['Value', 'LONG'], 'Flags', 'Capabilities'),
@@ -180,7 +195,8 @@ function build(name: string): Layout {
   const spec = (SPECS as Record<string, LayoutSpec>)[name]
   if (spec === undefined) throw new TypeError(`no layout for structure '${name}'`)
   let offset = 0
-  let align = spec.align ?? 1
+  const pack = spec.pack ?? Infinity
+  let align = Math.min(spec.align ?? 1, pack)
   const fields: LayoutField[] = []
   for (const [fieldName, rawType] of spec.fields) {
     const m = /^(\w+)(?:\[(\d+)\])?$/.exec(rawType)!
@@ -188,7 +204,8 @@ function build(name: string): Layout {
     const count = m[2] === undefined ? 1 : Number(m[2])
     const scalar = SCALARS[type]
     const struct = scalar === undefined ? build(type) : null
-    const [size, a] = scalar ?? [struct!.size, struct!.align]
+    const [size, natural] = scalar ?? [struct!.size, struct!.align]
+    const a = Math.min(natural, pack)
     offset = Math.ceil(offset / a) * a
     fields.push({ name: fieldName, type, offset, size, count, struct })
     offset += size * count

@@ -9,7 +9,21 @@ export interface PresetOptions {
 /** Default main wait of a preset. */
 export const DEFAULT_PRESET_DURATION = 2 * SECOND
 
+/**
+ * The video format the presets prefer. They open the driver's range that offers it, or else the
+ * driver's first video range (the report's `run.formats` says which ran): a preset never builds a
+ * range of its own, so an exact-match intersection (DDK testcap's) matches too.
+ */
 const CAPTURE_FORMAT = { subtype: 'YUY2', width: 640, height: 480, fps: 30 } as const
+const AUDIO_FORMAT = { subtype: 'PCM', channels: 2, sampleRate: 48000, bits: 16 } as const
+
+/** How a preset opens its stream: a preferred format, or the driver's range N (with at least `needs` ranges, else not applicable). */
+type Open = { prefer: Exclude<ScenarioFormat, { range: number }> } | { range: number; needs?: number }
+
+function openStep(stream: 'video' | 'audio', open: Open): Step {
+  if ('prefer' in open) return { op: 'open-stream', stream, prefer: open.prefer }
+  return { op: 'open-stream', stream, range: open.range, ...(open.needs !== undefined ? { needsRanges: open.needs } : {}) }
+}
 
 function ms(ns: number): string {
   return `${Math.max(1, Math.round(ns / 1e6))}ms`
@@ -20,9 +34,9 @@ function expectedFrames(ns: number, fps: number): number {
   return Math.max(0, Math.floor((ns / SECOND) * fps * 0.95) - 1)
 }
 
-function openAndRun(stream: 'video' | 'audio', format: ScenarioFormat, buffers: number): Step[] {
+function openAndRun(stream: 'video' | 'audio', open: Open, buffers: number): Step[] {
   return [
-    { op: 'open-stream', stream, format },
+    openStep(stream, open),
     { op: 'indicate-master-clock', stream, clock: 'system' },
     { op: 'set-state', stream, state: 'PAUSE' },
     { op: 'read', stream, buffers, continuous: true },
@@ -41,17 +55,19 @@ function stopAndClose(stream: 'video' | 'audio'): Step[] {
 type PresetBuilder = (o: PresetOptions) => Scenario
 
 /**
- * The built-in scenarios (docs/presets.md). They select streams by kind ("video", "audio") so
- * they work with any driver; `capture` is the default of `mdwb run`.
+ * The built-in scenarios (docs/presets.md). They select streams by kind ("video", "audio") and formats
+ * from the driver's own data ranges, so they run against any driver that has the stream; one that
+ * needs what the driver lacks (an audio stream, a second format) is not applicable. `capture` is the
+ * default of `mdwb run`.
  */
 export const PRESETS: Record<string, { description: string; build: PresetBuilder }> = {
   capture: {
-    description: 'YUY2 640x480 at 30 fps with 4 buffers in flight for the duration; every frame delivered',
+    description: "YUY2 640x480 at 30 fps when the driver offers it (else its first video range) with 4 buffers in flight for the duration; every frame delivered",
     build: ({ durationNs }) => ({
       name: 'capture',
       steps: [
         { op: 'start-device' },
-        ...openAndRun('video', CAPTURE_FORMAT, 4),
+        ...openAndRun('video', { prefer: CAPTURE_FORMAT }, 4),
         { op: 'wait', duration: ms(durationNs) },
         ...stopAndClose('video'),
         { op: 'stop-device' },
@@ -65,7 +81,7 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
       name: 'start-stop',
       steps: [
         { op: 'start-device' },
-        { op: 'open-stream', stream: 'video', format: CAPTURE_FORMAT },
+        openStep('video', { prefer: CAPTURE_FORMAT }),
         { op: 'indicate-master-clock', stream: 'video', clock: 'system' },
         {
           op: 'repeat',
@@ -91,7 +107,7 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
       name: 'pause-run',
       steps: [
         { op: 'start-device' },
-        ...openAndRun('video', CAPTURE_FORMAT, 4),
+        ...openAndRun('video', { prefer: CAPTURE_FORMAT }, 4),
         {
           op: 'repeat',
           times: 5,
@@ -113,7 +129,7 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
     description: 'one buffer in flight: frames are dropped, and the drops must be reported',
     build: ({ durationNs }) => ({
       name: 'starvation',
-      steps: [{ op: 'start-device' }, ...openAndRun('video', CAPTURE_FORMAT, 1), { op: 'wait', duration: ms(durationNs) }, ...stopAndClose('video'), { op: 'stop-device' }],
+      steps: [{ op: 'start-device' }, ...openAndRun('video', { prefer: CAPTURE_FORMAT }, 1), { op: 'wait', duration: ms(durationNs) }, ...stopAndClose('video'), { op: 'stop-device' }],
       expect: { maxTorn: 0, maxStale: 0 },
     }),
   },
@@ -123,7 +139,7 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
       name: 'cancel-storm',
       steps: [
         { op: 'start-device' },
-        ...openAndRun('video', CAPTURE_FORMAT, 4),
+        ...openAndRun('video', { prefer: CAPTURE_FORMAT }, 4),
         {
           op: 'repeat',
           times: 50,
@@ -143,7 +159,7 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
     description: 'the stream is closed in RUN with reads outstanding (an application crash)',
     build: ({ durationNs }) => ({
       name: 'close-while-running',
-      steps: [{ op: 'start-device' }, ...openAndRun('video', CAPTURE_FORMAT, 4), { op: 'wait', duration: ms(durationNs) }, { op: 'close-stream', stream: 'video' }, { op: 'stop-device' }],
+      steps: [{ op: 'start-device' }, ...openAndRun('video', { prefer: CAPTURE_FORMAT }, 4), { op: 'wait', duration: ms(durationNs) }, { op: 'close-stream', stream: 'video' }, { op: 'stop-device' }],
       expect: { maxTorn: 0, maxStale: 0 },
     }),
   },
@@ -153,7 +169,7 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
       name: 'surprise-removal',
       steps: [
         { op: 'start-device' },
-        ...openAndRun('video', CAPTURE_FORMAT, 4),
+        ...openAndRun('video', { prefer: CAPTURE_FORMAT }, 4),
         { op: 'wait', duration: ms(durationNs) },
         { op: 'surprise-removal' },
         { op: 'close-stream', stream: 'video' },
@@ -170,7 +186,7 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
         { op: 'start-device' },
         { op: 'power', state: 'D3' },
         { op: 'power', state: 'D0' },
-        ...openAndRun('video', CAPTURE_FORMAT, 4),
+        ...openAndRun('video', { prefer: CAPTURE_FORMAT }, 4),
         { op: 'wait', duration: ms(durationNs) },
         ...stopAndClose('video'),
         { op: 'power', state: 'D3' },
@@ -181,12 +197,13 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
     }),
   },
   'format-change': {
-    description: "capture in the driver's first format, propose its second, then reopen in it",
+    description: "capture in the driver's first video range, propose its second, then reopen in it; not applicable with one range",
     build: ({ durationNs }) => ({
       name: 'format-change',
       steps: [
         { op: 'start-device' },
-        ...openAndRun('video', { range: 0 }, 4),
+        // A driver with one format has nothing to change to: not applicable.
+        ...openAndRun('video', { range: 0, needs: 2 }, 4),
         { op: 'wait', duration: ms(durationNs / 2) },
         { op: 'propose-format', stream: 'video', format: { range: 1 } },
         ...stopAndClose('video'),
@@ -199,12 +216,12 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
     }),
   },
   'audio-capture': {
-    description: '48 kHz stereo 16-bit PCM with 4 buffers in flight for the duration',
+    description: '48 kHz stereo 16-bit PCM when the driver offers it (else its first audio range) with 4 buffers in flight for the duration; not applicable without an audio stream',
     build: ({ durationNs }) => ({
       name: 'audio-capture',
       steps: [
         { op: 'start-device' },
-        ...openAndRun('audio', { subtype: 'PCM', channels: 2, sampleRate: 48000, bits: 16 }, 4),
+        ...openAndRun('audio', { prefer: AUDIO_FORMAT }, 4),
         { op: 'wait', duration: ms(durationNs) },
         ...stopAndClose('audio'),
         { op: 'stop-device' },
@@ -213,6 +230,21 @@ export const PRESETS: Record<string, { description: string; build: PresetBuilder
     }),
   },
 }
+
+/**
+ * The paragraph docs/presets.md opens with (main/host/docs/generated.ts writes the page): what the
+ * presets assume of a driver, kept beside the table it describes.
+ */
+export const PRESETS_INTRO = [
+  'Run one with `mdwb run <driver.ts> --scenario <name> [--duration 2s]`; `--duration` sets its main wait',
+  '(default 2 s). `mdwb check <driver.ts>` runs them all. Presets address streams by kind ("video",',
+  '"audio") and take formats from the driver\'s own data ranges: each names a preferred format (YUY2',
+  '640x480 at 30 fps, 48 kHz stereo 16-bit PCM) and opens the driver\'s range that offers it, or else the',
+  'stream\'s first range of its kind; the report\'s `run.formats` says which format ran',
+  '([scenarios.md](scenarios.md#formats)). The frame counts they expect assume about 30 fps. A preset',
+  'that needs what the driver lacks (an audio stream, a second video range for `format-change`) is not',
+  'applicable: `mdwb check` skips it.',
+].join('\n')
 
 export function presetNames(): string[] {
   return Object.keys(PRESETS)

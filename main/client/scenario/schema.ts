@@ -39,8 +39,10 @@ export const AudioFormat = Type.Object(
   { additionalProperties: false },
 )
 
+const RangeIndex = Type.Integer({ minimum: 0, maximum: 255, description: "an index into the stream's StreamFormatsArray" })
+
 /** The driver's own data range number N of the stream, as it declared it. */
-export const RangeFormat = Type.Object({ range: Type.Integer({ minimum: 0, maximum: 255 }) }, { additionalProperties: false })
+export const RangeFormat = Type.Object({ range: RangeIndex }, { additionalProperties: false })
 
 export const Format = Type.Union([VideoFormat, AudioFormat, RangeFormat])
 
@@ -62,7 +64,18 @@ export const OPS = {
   'surprise-removal': op('surprise-removal', {}),
   'page-out': op('page-out', {}),
   power: op('power', { state: Type.Union([Type.Literal('D0'), Type.Literal('D1'), Type.Literal('D2'), Type.Literal('D3')]) }),
-  'open-stream': op('open-stream', { stream: StreamRef, format: Type.Optional(Format), expectStatus: Type.Optional(Type.String()) }),
+  'open-stream': op('open-stream', {
+    stream: StreamRef,
+    /** This format exactly (the driver's range that offers it, or the client's own range for it). */
+    format: Type.Optional(Format),
+    /** The driver's own data range number N, handed back unchanged. */
+    range: Type.Optional(RangeIndex),
+    /** This format when the driver offers it; otherwise the driver's first range of the stream's kind. */
+    prefer: Type.Optional(Type.Union([VideoFormat, AudioFormat])),
+    /** The scenario does not apply (mdwb check skips it) to a stream with fewer data ranges. */
+    needsRanges: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'the least number of data ranges the stream must declare' })),
+    expectStatus: Type.Optional(Type.String()),
+  }),
   'close-stream': op('close-stream', { stream: StreamRef }),
   'indicate-master-clock': op('indicate-master-clock', {
     stream: StreamRef,

@@ -200,6 +200,11 @@ function semantic(step: Step, label: string, problems: string[]): void {
   if ((step.op === 'get-property' || step.op === 'set-property' || step.op === 'enable-event') && resolveSetName(step.set) === null) {
     problems.push(`${label}: field 'set' is neither a GUID nor a known set name: '${step.set}'`)
   }
+  if (step.op === 'open-stream') {
+    // Each names the range to intersect with in its own way: two would contradict each other.
+    const given = (['format', 'range', 'prefer'] as const).filter((k) => step[k] !== undefined)
+    if (given.length > 1) problems.push(`${label}: fields ${given.map((k) => `'${k}'`).join(' and ')} each choose the data range; give one`)
+  }
   if (step.op === 'send' && !COMMANDS.has(step.command)) problems.push(`${label}: field 'command' is not an SRB command: '${step.command}'`)
   if (typeof s.expectStatus === 'string' && statusCode(s.expectStatus) === null) problems.push(`${label}: field 'expectStatus' is not an NTSTATUS name or hex value: '${s.expectStatus}'`)
   if ((step.op === 'get-property' || step.op === 'set-property' || step.op === 'enable-event') && resolveId(step.id) === null) {

@@ -26,7 +26,7 @@ import { RunManager, type Emit } from './runs.js'
 import { isInside, resolveWriteTarget } from './safePaths.js'
 import { templateInfos } from './templates.js'
 import { recorderChunks } from './traceChunks.js'
-import { readChromeTraceFile } from '../chromeTrace/chromeTraceImport.js'
+import { readTraceFile } from '../chromeTrace/traceOpen.js'
 import { typingFiles } from './typings.js'
 import { TrustStore } from './workspaceTrust.js'
 import { ProjectHolder, type OpenProject } from './openProject.js'
@@ -224,7 +224,8 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
 
     async openTrace(file) {
       const abs = path.resolve(projects.current?.root ?? options.projectsFolder, requireString(file, 'the trace file'))
-      const imported = await readChromeTraceFile(abs, { limits: options.importLimits })
+      // Chrome JSON or Perfetto protobuf, told by the content (traceOpen.ts).
+      const imported = await readTraceFile(abs, { limits: options.importLimits })
       const kept = runs.keep({ ...imported.about, startedAt: Date.now(), origin: 'file', replayOf: null, warnings: imported.warnings.slice(0, 100) }, imported.trace, null)
       emit('runStarted', kept.info)
       for (const chunk of recorderChunks(kept.info.runId, imported.trace)) emit('trace', chunk, { transfer: true })

@@ -37,9 +37,9 @@ export class ExportFile {
     }
   }
 
-  async write(text: string): Promise<void> {
+  async write(text: string | Uint8Array): Promise<void> {
     if (text.length === 0) return
-    const data = Buffer.from(text, 'utf8')
+    const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
     try {
       let at = 0
       while (at < data.length) at += (await this.handle.write(data, at, data.length - at)).bytesWritten
@@ -48,6 +48,21 @@ export class ExportFile {
       throw new Error(`cannot write ${this.target}: ${(e as Error).message}`)
     }
     this.bytes += data.length
+  }
+
+  /**
+   * Overwrites bytes already written at `position` (a header whose sizes are known only at the end,
+   * as WAV's RIFF and data chunk sizes). Does not change `bytes`.
+   */
+  async patch(data: Uint8Array, position: number): Promise<void> {
+    if (position < 0 || position + data.length > this.bytes) throw new Error(`cannot patch ${this.target}: bytes ${position}..${position + data.length} were not written`)
+    try {
+      let at = 0
+      while (at < data.length) at += (await this.handle.write(data, at, data.length - at, position + at)).bytesWritten
+    } catch (e) {
+      await this.abandon()
+      throw new Error(`cannot write ${this.target}: ${(e as Error).message}`)
+    }
   }
 
   /** Flushes, closes and renames the temporary file over the target. */

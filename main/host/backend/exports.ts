@@ -12,6 +12,8 @@
  *   `mdwb run --trace` for the same metadata. Built and written a part at a time (a few thousand rows,
  *   a few milliseconds each) with a turn of the event loop between parts, so a trace of a million rows
  *   never holds the backend for more than the one sort of the rows (~50 ms per 500,000 rows).
+ * - 'perfetto': Perfetto protobuf (TrackEvent, main/host/export/perfettoExport.ts), the same bytes as
+ *   `mdwb run --perfetto`; written a part at a time like the Chrome JSON.
  * - 'srb-csv': one row per SRB (main/host/export/srbCsv.ts).
  * - 'report-json': the RunReport, pretty-printed as `mdwb run --report` writes it.
  *
@@ -26,6 +28,7 @@ import type { ExportKind, RunInfo } from '../../contract/api.js'
 import type { RunReport } from '../../contract/report.js'
 import type { TraceRecorder } from '../../sim/trace/recorder.js'
 import { CHROME_TRACE_PART_ROWS, chromeTraceParts } from '../chromeTrace/chromeTraceExport.js'
+import { PERFETTO_PART_ROWS, perfettoTraceParts } from '../export/perfettoExport.js'
 import { exportSrbCsv } from '../export/srbCsv.js'
 import { ExportFile } from './exportFile.js'
 
@@ -47,6 +50,7 @@ export const EXPORT_EXTENSIONS: Record<ExportKind, string> = {
   'chrome-json': 'trace.json',
   'srb-csv': 'srbs.csv',
   'report-json': 'report.json',
+  perfetto: 'pftrace',
 }
 
 /** Progress granularity: a call at least every 1/PROGRESS_STEPS of the rows. */
@@ -80,12 +84,15 @@ export async function exportRun(
   checkAbort()
   const out = await ExportFile.create(file)
   try {
-    if (kind === 'chrome-json') {
+    if (kind === 'chrome-json' || kind === 'perfetto') {
       const total = run.trace.count + 1
       onProgress(0, total)
-      const rowsPerPart = Math.max(1, Math.min(CHROME_TRACE_PART_ROWS, Math.ceil(run.trace.count / PROGRESS_STEPS)))
-      for (const part of chromeTraceParts(run.trace, { metadata: chromeMetadata(run) }, rowsPerPart)) {
-        await out.write(part.text)
+      const partRows = kind === 'perfetto' ? PERFETTO_PART_ROWS : CHROME_TRACE_PART_ROWS
+      const rowsPerPart = Math.max(1, Math.min(partRows, Math.ceil(run.trace.count / PROGRESS_STEPS)))
+      const metadata = { metadata: chromeMetadata(run) }
+      const parts = kind === 'perfetto' ? perfettoTraceParts(run.trace, metadata, rowsPerPart) : chromeTraceParts(run.trace, metadata, rowsPerPart)
+      for (const part of parts) {
+        await out.write('text' in part ? part.text : part.bytes)
         if (part.rowsDone < part.rowsTotal) onProgress(part.rowsDone, total)
         // A turn of the event loop between parts: RPC calls and other runs' events go on meanwhile.
         await new Promise<void>((resolve) => setImmediate(resolve))
@@ -107,7 +114,7 @@ export async function exportRun(
   }
 }
 
-/** otherData of the Chrome trace: what the run was (`mdwb run --trace` writes driver, scenario, seed). */
+/** otherData of the Chrome trace (and the Perfetto trace's Run event): what the run was (`mdwb run --trace` writes driver, scenario, seed). */
 function chromeMetadata(run: ExportableRun): Record<string, string | number> {
   const { info, report } = run
   return { driver: report?.driver ?? info.driver, scenario: report?.scenario ?? info.scenario, seed: report?.seed ?? info.seed, card: report?.card ?? info.card }

@@ -195,7 +195,8 @@ function eventText(recorder: TraceRecorder, t: TraceColumns, tracks: readonly Tr
   }
 }
 
-function groupRank(g: string): number {
+/** Where a track group goes in the display order (the Perfetto export orders its groups the same way). */
+export function groupRank(g: string): number {
   const i = GROUP_ORDER.indexOf(g)
   return i < 0 ? GROUP_ORDER.length : i
 }

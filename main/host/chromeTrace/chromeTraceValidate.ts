@@ -80,8 +80,8 @@ export function validateChromeTrace(input: string | unknown): ValidationResult {
   return checker.result()
 }
 
-/** One validation: what it has seen so far, and a method per check. */
-class TraceChecker {
+/** One validation: what it has seen so far, and a method per check (chromeTraceValidateFile.ts feeds it a file's events one at a time). */
+export class TraceChecker {
   readonly errors: string[] = []
   readonly warnings: string[] = []
   readonly stats = { events: 0, slices: 0, asyncSpans: 0, flows: 0, counters: 0, instants: 0, threads: 0 }
@@ -96,6 +96,17 @@ class TraceChecker {
   private readonly flows = new Map<string, { ph: string; ts: number; i: number }[]>()
   private readonly flowEvents: { ev: Ev; i: number }[] = []
   private readonly phaseValidators = validators()
+
+  /** After the events of a file were fed one at a time (chromeTraceValidateFile.ts): the document checks, then the checks over all events. */
+  finish(events: number, displayTimeUnit: unknown): ValidationResult {
+    if (displayTimeUnit !== undefined && displayTimeUnit !== 'ms' && displayTimeUnit !== 'ns') this.errors.unshift(`displayTimeUnit must be "ms" or "ns", got ${JSON.stringify(displayTimeUnit)}`)
+    this.stats.events = events
+    this.unclosed()
+    this.sliceNesting()
+    this.flowBinding()
+    this.naming()
+    return this.result()
+  }
 
   result(): ValidationResult {
     return { ok: this.errors.length === 0, errors: this.errors, warnings: this.warnings, stats: this.stats }

@@ -7,11 +7,14 @@ import type { Kernel } from '../../sim/kernel.js'
 import { layoutOfFormat } from '../stampFrameChecker.js'
 import { AudioMeter } from './audioMeter.js'
 import { downscaleFrame } from './framePreview.js'
+import { CaptureTap, type CapturedBuffer, type CaptureOptions } from '../export/captureTap.js'
 
 /** Which previews a run produces (both off by default: `mdwb run` and the benchmarks pay nothing). */
 export interface TapOptions {
   frames?: boolean
   audio?: boolean
+  /** Every delivered buffer at full size, for `mdwb run --frames/--audio` (main/host/export/captureTap.ts). */
+  capture?: CaptureOptions
 }
 
 export type FrameTap = Omit<FramePreview, 'runId'>
@@ -32,24 +35,30 @@ export class LiveTaps {
   private queuedBytes = 0
   private readonly droppedSeen = new Map<number, number>()
   private readonly meters = new Map<number, AudioMeter | null>()
+  /** The full-size capture, when asked for. */
+  readonly capture: CaptureTap | null
 
   constructor(
     private readonly kernel: Kernel,
     private readonly options: TapOptions,
-  ) {}
+  ) {
+    this.capture = options.capture?.video === true || options.capture?.audio === true ? new CaptureTap(kernel, options.capture) : null
+  }
 
   attach(client: KsClient): void {
     client.onDelivered = (stream, kind, header, tracker) => {
       if (header._DataUsed === 0) return
+      this.capture?.delivered(stream, kind, header, tracker)
       if (kind === 'video' && this.options.frames) this.frame(stream, header, tracker)
       else if (kind === 'audio' && this.options.audio) this.level(stream, header, tracker)
     }
   }
 
   /** What was produced since the last call, or null. */
-  drain(): { frames: FrameTap[]; audio: AudioTap[] } | null {
-    if (this.frames.length === 0 && this.audio.length === 0) return null
-    const out = { frames: this.frames, audio: this.audio }
+  drain(): { frames: FrameTap[]; audio: AudioTap[]; captured: CapturedBuffer[] } | null {
+    const captured = this.capture?.drain() ?? []
+    if (this.frames.length === 0 && this.audio.length === 0 && captured.length === 0) return null
+    const out = { frames: this.frames, audio: this.audio, captured }
     this.frames = []
     this.audio = []
     this.queuedBytes = 0

@@ -33,6 +33,10 @@ export const MESSAGE_LIMITS = {
   textChars: 1024 * 1024,
   /** Frame previews and audio levels in one taps message. */
   taps: 4096,
+  /** Captured buffers (mdwb run --frames/--audio) in one taps message, one buffer's bytes, and all of them. */
+  captured: 4096,
+  capturedBufferBytes: 16 * 1024 * 1024,
+  capturedMessageBytes: 512 * 1024 * 1024,
 } as const
 
 /** A message the host refuses: `message` says what was wrong, for the report. */
@@ -135,6 +139,37 @@ const frameTap: Check = (v, p) => {
   return (v as { data: unknown }).data instanceof Uint8Array ? null : `${p}.data is not a Uint8Array`
 }
 const audioTap: Check = obj({ timeNs: num, peak: arr(num, 64), rms: arr(num, 64) })
+const count = (max: number): Check => (v, p) => int(v, p) ?? ((v as number) >= 0 && (v as number) <= max ? null : `${p} is out of range 0..${max}`)
+/** A captured buffer: what the Y4M/WAV writers index by (sizes bounded: they allocate from them). */
+const capturedBuffer: Check = (v, p) => {
+  const e = obj({
+    stream: count(1 << 16),
+    kind: oneOf('video', 'audio'),
+    timeNs: num,
+    number: num,
+    format: oneOf('YUY2', 'UYVY', 'RGB24', 'RGB32', 'NV12', 'PCM'),
+    width: count(8192),
+    height: count(8192),
+    stride: count(65536),
+    bottomUp: bool,
+    interval: count(2 ** 32),
+    channels: count(64),
+    sampleRate: count(1_000_000),
+    bitsPerSample: count(64),
+    blockAlign: count(1024),
+  })(v, p)
+  if (e !== null) return e
+  const data = (v as { data: unknown }).data
+  if (!(data instanceof Uint8Array)) return `${p}.data is not a Uint8Array`
+  return data.byteLength <= MESSAGE_LIMITS.capturedBufferBytes ? null : `${p}.data has ${data.byteLength} bytes (at most ${MESSAGE_LIMITS.capturedBufferBytes})`
+}
+const captured: Check = (v, p) => {
+  const e = arr(capturedBuffer, MESSAGE_LIMITS.captured)(v, p)
+  if (e !== null) return e
+  let bytes = 0
+  for (const b of v as { data: Uint8Array }[]) bytes += b.data.byteLength
+  return bytes <= MESSAGE_LIMITS.capturedMessageBytes ? null : `${p} holds ${bytes} bytes (at most ${MESSAGE_LIMITS.capturedMessageBytes})`
+}
 
 /** Parses JSON the worker sent and checks it; throws MalformedMessage. */
 function parseChecked<T>(json: unknown, max: number, check: Check, what: string): T {
@@ -179,7 +214,7 @@ const FIELDS: Record<WorkerMessage['type'], Record<string, Check>> = {
   refused: { reason: str() },
   injected: { call: int, result: str() },
   inspected: { call: int, result: (v, p) => (isObj(v) && typeof v.what === 'string' ? null : `${p} is not an inspector result`) },
-  taps: { frames: taps, audio: arr(audioTap, MESSAGE_LIMITS.taps) },
+  taps: { frames: taps, audio: arr(audioTap, MESSAGE_LIMITS.taps), captured },
 }
 
 function isObjCheck(v: unknown, p: string): string | null {

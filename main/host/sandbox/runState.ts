@@ -6,6 +6,7 @@ import { BUGCHECK, bugcheckName, type SourceLocation } from '../../sim/bugcheck.
 import { TraceRecorder } from '../../sim/trace/recorder.js'
 import { FrameHistory, type FrameTap } from '../inspect/frameHistory.js'
 import type { AudioTap } from '../inspect/liveTaps.js'
+import type { CapturedBuffer } from '../export/captureTap.js'
 import { bugcheckForReport, type RunReport } from '../reportBuilder.js'
 import type { SwapResult } from '../sessionCore.js'
 import { checkTraceDelta } from './messageCheck.js'
@@ -64,7 +65,8 @@ export class RunState {
     this.events.onTrace?.(update)
   }
 
-  addTaps(frames: FrameTap[], audio: AudioTap[]): void {
+  addTaps(frames: FrameTap[], audio: AudioTap[], captured: CapturedBuffer[] = []): void {
+    if (this.events.onCaptured !== undefined) for (const buffer of captured) this.events.onCaptured(buffer)
     for (const frame of frames) {
       this.frames.add(frame)
       this.events.onFrame?.(frame)

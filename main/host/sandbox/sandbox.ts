@@ -17,6 +17,7 @@ import type { RunReport } from '../reportBuilder.js'
 import { DEFAULT_LOOP_BUDGET_MS, type SwapResult } from '../sessionCore.js'
 import type { FrameHistory, FrameTap } from '../inspect/frameHistory.js'
 import type { AudioTap, TapOptions } from '../inspect/liveTaps.js'
+import type { CapturedBuffer } from '../export/captureTap.js'
 import { prebuiltSandboxBundles, type SandboxBundleTexts } from './bundles.js'
 import { FROZEN_INTRINSICS_SCRIPT } from './frozenIntrinsics.js'
 import { checkInspectResult, checkWorkerMessage, MalformedMessage, parseFaultResult, parseReport, parseSwapResult } from './messageCheck.js'
@@ -83,6 +84,8 @@ export interface SandboxRunEvents {
   onFrame?: (frame: FrameTap) => void
   /** Audio levels, at most one per stream per 20 ms of virtual time (with `taps.audio`). */
   onAudio?: (level: AudioTap) => void
+  /** Every delivered buffer at full size, in delivery order (with `taps.capture`; checked by messageCheck.ts). */
+  onCaptured?: (buffer: CapturedBuffer) => void
 }
 
 /** How a sandboxed run ended: its report, and its trace rebuilt on the host. */
@@ -218,7 +221,7 @@ export class Sandbox {
       paused: request.paused ?? false,
       sliceMs: this.options.sliceMs,
       backstopMs: this.options.backstopMs,
-      taps: request.taps?.frames === true || request.taps?.audio === true,
+      taps: request.taps?.frames === true || request.taps?.audio === true || request.taps?.capture !== undefined,
     }
     void this.start(state, message, request.driver)
     const result = state.done.then((r) => {
@@ -400,7 +403,7 @@ export class Sandbox {
         state.addTrace(m.delta)
         return
       case 'taps':
-        state.addTaps(m.frames, m.audio)
+        state.addTaps(m.frames, m.audio, m.captured)
         return
       case 'status':
         state.virtualTimeNs = m.virtualTimeNs

@@ -1,6 +1,7 @@
 import type { InspectResult } from '../../contract/api.js'
 import type { TraceColumns } from '../../contract/trace.js'
 import type { AudioTap, FrameTap } from '../inspect/liveTaps.js'
+import type { CapturedBuffer } from '../export/captureTap.js'
 
 /** Slots of the crash record (an Int32Array over shared memory the host can read after the worker died). */
 export const CRASH = { CALLBACK: 0, LOOP_SITE: 1, VIRTUAL_MS: 2, SIZE: 4 } as const
@@ -75,5 +76,5 @@ export type WorkerMessage =
   | { type: 'injected'; id: number; call: number; result: string }
   /** Memory bytes travel in the transfer list. */
   | { type: 'inspected'; id: number; call: number; result: InspectResult }
-  /** Previews produced during the last slice; the frames' bytes travel in the transfer list. */
-  | { type: 'taps'; id: number; frames: FrameTap[]; audio: AudioTap[] }
+  /** Previews and captured buffers of the last slice; the frames' bytes travel in the transfer list. */
+  | { type: 'taps'; id: number; frames: FrameTap[]; audio: AudioTap[]; captured: CapturedBuffer[] }

@@ -21,6 +21,7 @@ import { inspectRegisters } from '../inspect/registerInspector.js'
 import { RegisterLog } from '../inspect/registerLog.js'
 import { inspectRings } from '../inspect/ringInspector.js'
 import type { AudioTap, FrameTap, TapOptions } from '../inspect/liveTaps.js'
+import type { CapturedBuffer } from '../export/captureTap.js'
 import { injectLiveFault } from './liveFault.js'
 import { CHUNK_ROWS } from '../../sim/trace/recorder.js'
 import { CRASH, type TraceDelta } from './sandboxMessages.js'
@@ -94,7 +95,8 @@ export class SimulationRun {
   /** Runs for about `sliceMs` of wall time, up to `untilNs` of virtual time. True when the run is over. */
   step(sliceMs: number, untilNs: number): boolean {
     const deadline = this.now() + sliceMs
-    const done = this.session.step(() => this.now() >= deadline, untilNs)
+    // A backlog of captured frames (mdwb run --frames) ends the slice early: they ship in pieces.
+    const done = this.session.step(() => this.now() >= deadline || this.session.taps?.capture?.backlogged() === true, untilNs)
     this.crash[CRASH.VIRTUAL_MS] = Math.floor(this.session.machine.kernel.now() / 1e6)
     return done
   }
@@ -163,8 +165,8 @@ export class SimulationRun {
     return { what: 'none', reason: `nothing to inspect called '${String((request as { what: unknown }).what)}'` }
   }
 
-  /** Frame previews and audio levels since the last call (null: none, or taps are off). */
-  drainTaps(): { frames: FrameTap[]; audio: AudioTap[] } | null {
+  /** Frame previews, audio levels and captured buffers since the last call (null: none, or taps are off). */
+  drainTaps(): { frames: FrameTap[]; audio: AudioTap[]; captured: CapturedBuffer[] } | null {
     return this.session.taps?.drain() ?? null
   }
 

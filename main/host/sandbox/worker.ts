@@ -323,7 +323,7 @@ function ship(a: Active, last = false): void {
   shipTrace(a)
   if (a.taps) {
     const taps = a.run.drainTaps()
-    if (taps !== null) post({ type: 'taps', id: a.id, frames: taps.frames, audio: taps.audio }, taps.frames.map((f) => f.data.buffer as ArrayBuffer))
+    if (taps !== null) post({ type: 'taps', id: a.id, frames: taps.frames, audio: taps.audio, captured: taps.captured }, [...taps.frames.map((f) => f.data.buffer as ArrayBuffer), ...taps.captured.map((c) => c.data.buffer as ArrayBuffer)])
   }
   const now = performance.now()
   if (last || now - lastStatus < STATUS_EVERY_MS) return

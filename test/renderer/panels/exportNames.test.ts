@@ -12,7 +12,7 @@ describe('export names', () => {
 
   it('agrees with the default name the backend gives', async () => {
     const { exportFileName } = await import('../../../main/host/backend/exports.js')
-    for (const kind of ['chrome-json', 'srb-csv', 'report-json'] as const) {
+    for (const kind of ['chrome-json', 'perfetto', 'srb-csv', 'report-json'] as const) {
       const info = { runId: 7, driver: 'src/vcap1-capture.ts', scenario: 'capture', seed: 1, card: 'vcap1', startedAt: 0, origin: 'run' as const, replayOf: null }
       expect(defaultExportPath(kind, info)).toBe(`exports/${exportFileName(info, kind)}`)
     }
