@@ -3,6 +3,7 @@
  *
  *   mdwb run <driver.ts> [--scenario <preset|file.json>] [--seed N] [--duration 2s] [--trace out.json]
  *                        [--srb-csv out.csv] [--report out.json] [--fault <spec>]... [--sync on|off]
+ *                        [--vcd out.vcd [--vcd-wires]] [--frames out.y4m] [--audio out.wav]
  *                        [--watch [--reload replay|swap] [--speed N|fast]]
  *   mdwb check <driver.ts> [--report out.json]
  *   mdwb validate <trace.json>
